@@ -1,0 +1,82 @@
+"""Analysis: who is mentioned, what stance the text takes, and its fingerprint.
+
+`Analyzer.analyse` is what the pipeline runs on each new item, and
+`Analyzer.classify` is what `monitor classify` runs: the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..config import Company
+from ..models import Analysis, ItemData, StanceResult
+from .entities import EntityMatcher
+from .stance import StanceClassifier
+from .text import concepts, minhash
+
+__all__ = ["Analyzer"]
+
+_STANCE_WORDS = concepts(
+    "deny denies denied denial false baseless untrue completely categorically story "
+    "rumor rumors speculation confirm confirms confirmed calls called statement "
+    "spokesperson report reports say says said told post posted market"
+)
+
+
+class Analyzer:
+    def __init__(self, companies: Sequence[Company]) -> None:
+        self.entities = EntityMatcher(companies)
+        self.stance = StanceClassifier()
+        words: set[str] = set()
+        for company in companies:
+            for alias in (company.name, *company.aliases, *company.context_aliases):
+                words |= concepts(alias)
+        self._company_words = frozenset(words)
+
+    def analyse_text(
+        self,
+        title: str,
+        summary: str = "",
+        *,
+        speaks_for: str | None = None,
+        claim: str | None = None,
+    ) -> Analysis:
+        mentions = self.entities.find(title)
+        body_mentions = self.entities.find(summary) if summary else []
+        # The headline says who the story is about; the body counts when it names no one.
+        companies = {m.company for m in mentions} or {m.company for m in body_mentions}
+        if speaks_for:
+            companies.add(speaks_for)
+        stance = self.stance.classify(title, mentions, speaks_for=speaks_for, claim=claim)
+        if stance.stance.value == "neutral" and summary and not stance.cue and claim is None:
+            # A headline that says nothing may be explained by its first sentence.
+            first = summary.split(". ")[0]
+            from_summary = self.stance.classify(first, body_mentions, speaks_for=speaks_for)
+            if from_summary.stance.value != "neutral":
+                stance = StanceResult(
+                    from_summary.stance,
+                    from_summary.score * 0.9,
+                    from_summary.cue,
+                    from_summary.speaker,
+                )
+        if stance.speaker is None and stance.stance.value in ("denial", "confirmation"):
+            named = [m.company for m in mentions] or [m.company for m in body_mentions]
+            if named:
+                stance = StanceResult(stance.stance, stance.score, stance.cue, named[0])
+        words = concepts(f"{title} {summary}")
+        return Analysis(
+            companies=tuple(sorted(companies)),
+            mentions=tuple(mentions),
+            stance=stance,
+            concepts=words,
+            topic=concepts(title) - self._company_words - _STANCE_WORDS,
+            fingerprint=minhash(words),
+            company_words=self._company_words,
+        )
+
+    def analyse(self, item: ItemData) -> Analysis:
+        return self.analyse_text(item.title, item.summary, speaks_for=item.speaks_for)
+
+    def classify(self, text: str, claim: str | None = None) -> Analysis:
+        """The stance of one text (towards `claim` when given), as `monitor classify` sees it."""
+        return self.analyse_text(text, claim=claim)

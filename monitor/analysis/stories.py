@@ -1,0 +1,131 @@
+"""Which story an item belongs to, and which claim a denial answers.
+
+Near-duplicates are found through MinHash LSH bands indexed in SQLite (so a lookup
+touches a handful of rows, however large the archive), then verified on the exact
+overlap of content words. Rewrites of a claim by other outlets join it when they
+name the same companies and share enough of what they say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from ..models import Analysis, Stance
+from ..store import StoryRow, iso
+from .text import band_keys, containment, jaccard
+
+__all__ = ["Placement", "StoryIndex", "StoryMatcher"]
+
+DUPLICATE_SIMILARITY = 0.5  # copies: same substance, light edits
+REWRITE_CONTAINMENT = 0.5  # a claim reworded by another outlet: its headline's words
+LINK_CONTAINMENT = 0.3  # a denial that says what it denies: its headline's words
+
+
+class StoryIndex(Protocol):
+    def stories_by_bands(self, bands: Sequence[int], since: str) -> list[StoryRow]: ...
+
+    def recent_stories(self, kind: str, since: str, companies: Sequence[str]) -> list[StoryRow]: ...
+
+    def story(self, story_id: int) -> StoryRow: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an item goes: an existing story, or a new one of `kind`."""
+
+    kind: str  # claim | denial | confirmation | neutral
+    story: StoryRow | None  # the story it joins; None = a new story
+    answers: StoryRow | None  # for denials and confirmations: the claim answered
+    party: str | None  # who denies or confirms
+    bands: tuple[int, ...]
+
+
+class StoryMatcher:
+    def __init__(self, story_window: timedelta, link_window: timedelta) -> None:
+        self.story_window = story_window
+        self.link_window = link_window
+
+    def place(self, analysis: Analysis, index: StoryIndex, now: datetime) -> Placement:
+        kind = analysis.stance.stance.value
+        party = analysis.stance.speaker if kind in ("denial", "confirmation") else None
+        bands = tuple(band_keys(analysis.fingerprint))
+        since = iso(now - self.story_window) or ""
+        story = self._duplicate_of(analysis, kind, party, index.stories_by_bands(bands, since))
+        if story is None and kind == Stance.CLAIM:
+            story = self._rewrite_of(
+                analysis, index.recent_stories("claim", since, analysis.companies)
+            )
+        answers = None
+        if kind in ("denial", "confirmation"):
+            if story is not None and story.answers_story_id is not None:
+                answers = index.story(story.answers_story_id)
+            if answers is None:
+                answers = self._claim_answered(analysis, party, index, now)
+        return Placement(kind, story, answers, party, bands)
+
+    def _duplicate_of(
+        self, analysis: Analysis, kind: str, party: str | None, candidates: list[StoryRow]
+    ) -> StoryRow | None:
+        best, best_score = None, DUPLICATE_SIMILARITY
+        for story in candidates:
+            if not _compatible(kind, party, story) or not _same_actors(analysis, story):
+                continue
+            score = jaccard(analysis.concepts, frozenset(story.concepts.split()))
+            if score >= best_score:
+                best, best_score = story, score
+        return best
+
+    def _rewrite_of(self, analysis: Analysis, candidates: list[StoryRow]) -> StoryRow | None:
+        best, best_score = None, REWRITE_CONTAINMENT
+        for story in candidates:
+            if set(story.companies) != set(analysis.companies):
+                continue
+            score = containment(analysis.topic, _topic(story, analysis))
+            if score >= best_score:
+                best, best_score = story, score
+        return best
+
+    def _claim_answered(
+        self, analysis: Analysis, party: str | None, index: StoryIndex, now: datetime
+    ) -> StoryRow | None:
+        """The claim a denial answers: the one whose words it shares most; a denial
+        that names nothing but the report ("completely false and baseless") answers
+        the latest claim about its company."""
+        companies = sorted({*analysis.companies, *([party] if party else [])})
+        if not companies:
+            return None
+        since = iso(now - self.link_window) or ""
+        claims = index.recent_stories("claim", since, companies)
+        if party:
+            claims = [c for c in claims if party in c.companies] or claims
+        if not analysis.topic:
+            return claims[0] if claims else None  # a generic denial: the latest claim
+        best, best_score = None, 0.0
+        for claim in claims:
+            topic = _topic(claim, analysis)
+            score = containment(analysis.topic, topic)
+            if (score >= LINK_CONTAINMENT or len(analysis.topic & topic) >= 2) and (
+                score > best_score
+            ):
+                best, best_score = claim, score
+        return best
+
+
+def _topic(story: StoryRow, analysis: Analysis) -> frozenset[str]:
+    return frozenset(story.concepts.split()) - analysis.company_words
+
+
+def _compatible(kind: str, party: str | None, story: StoryRow) -> bool:
+    if kind == "neutral":
+        return story.kind in ("neutral", "claim")
+    if kind == "claim":
+        return story.kind in ("claim", "neutral")
+    return story.kind == kind and story.party == party
+
+
+def _same_actors(analysis: Analysis, story: StoryRow) -> bool:
+    mine, theirs = set(analysis.companies), set(story.companies)
+    return bool(mine & theirs) or not (mine or theirs)

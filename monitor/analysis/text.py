@@ -1,0 +1,355 @@
+"""Text normalisation, content words ("concepts") and MinHash fingerprints.
+
+Fingerprints must be stable across processes and versions of Python, so hashing
+uses zlib.crc32 and fixed masks, never the built-in hash().
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from array import array
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "BANDS",
+    "SIGNATURE_SIZE",
+    "band_keys",
+    "concepts",
+    "containment",
+    "jaccard",
+    "minhash",
+    "normalise",
+    "signature_from_bytes",
+    "signature_to_bytes",
+]
+
+SIGNATURE_SIZE = 16
+BANDS = 8  # of 2 rows: a pair with Jaccard 0.5 shares a band 90% of the time
+_ROWS = SIGNATURE_SIZE // BANDS
+_MASK64 = (1 << 64) - 1
+# Fixed pseudo-random masks (from a linear congruential sequence) for the 16 hashes.
+_MASKS = tuple(
+    ((i + 1) * 0x9E3779B97F4A7C15 ^ 0xD1B54A32D192ED03 * (i + 7)) & _MASK64
+    for i in range(SIGNATURE_SIZE)
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.'’-][a-z0-9]+)*|[\u3400-\u9fff]+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "those",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "should",
+        "not",
+        "no",
+        "than",
+        "then",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "amid",
+        "against",
+        "between",
+        "up",
+        "down",
+        "out",
+        "off",
+        "new",
+        "says",
+        "say",
+        "said",
+        "report",
+        "reports",
+        "reported",
+        "reportedly",
+        "according",
+        "sources",
+        "source",
+        "people",
+        "familiar",
+        "matter",
+        "told",
+        "tells",
+        "telling",
+        "claims",
+        "claim",
+        "claimed",
+        "rumour",
+        "rumor",
+        "rumours",
+        "rumors",
+        "media",
+        "via",
+        "per",
+        "exclusive",
+        "update",
+        "updated",
+        "breaking",
+        "just",
+        "also",
+        "more",
+        "most",
+        "very",
+        "so",
+        "if",
+        "while",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+        "how",
+        "why",
+        "all",
+        "any",
+        "some",
+        "such",
+        "other",
+        "own",
+        "same",
+        "only",
+        "over",
+        "under",
+        "again",
+        "once",
+        "here",
+        "s",
+        "t",
+        "don't",
+        "doesn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "hasn't",
+        "haven't",
+        "didn't",
+        "won't",
+    ]
+)
+
+# Words that say the same thing in news copy, folded to one concept.
+_SYNONYMS = {
+    "talk": "talk",
+    "talks": "talk",
+    "talked": "talk",
+    "discuss": "talk",
+    "discussed": "talk",
+    "discussing": "talk",
+    "discussion": "talk",
+    "discussions": "talk",
+    "negotiate": "talk",
+    "negotiating": "talk",
+    "negotiated": "talk",
+    "negotiation": "talk",
+    "negotiations": "talk",
+    "meeting": "talk",
+    "meetings": "talk",
+    "venture": "partner",
+    "ventures": "partner",
+    "jv": "partner",
+    "partnership": "partner",
+    "partnerships": "partner",
+    "partner": "partner",
+    "partners": "partner",
+    "partnering": "partner",
+    "alliance": "partner",
+    "tie-up": "partner",
+    "tieup": "partner",
+    "cooperation": "partner",
+    "collaboration": "partner",
+    "collaborate": "partner",
+    "ev": "ev",
+    "evs": "ev",
+    "bev": "ev",
+    "bevs": "ev",
+    "electric": "ev",
+    "us": "us",
+    "u.s": "us",
+    "usa": "us",
+    "america": "us",
+    "american": "us",
+    "america's": "us",
+    "states": "us",
+    "plant": "plant",
+    "plants": "plant",
+    "factory": "plant",
+    "factories": "plant",
+    "facility": "plant",
+    "gigafactory": "plant",
+    "build": "make",
+    "builds": "make",
+    "building": "make",
+    "produce": "make",
+    "producing": "make",
+    "production": "make",
+    "manufacture": "make",
+    "manufacturing": "make",
+    "make": "make",
+    "making": "make",
+    "car": "vehicle",
+    "cars": "vehicle",
+    "vehicle": "vehicle",
+    "vehicles": "vehicle",
+    "automobile": "vehicle",
+    "automobiles": "vehicle",
+    "auto": "vehicle",
+    "recall": "recall",
+    "recalls": "recall",
+    "recalled": "recall",
+    "recalling": "recall",
+    "acquire": "buy",
+    "acquires": "buy",
+    "acquisition": "buy",
+    "buy": "buy",
+    "buys": "buy",
+    "stake": "buy",
+    "takeover": "buy",
+    "enter": "enter",
+    "entering": "enter",
+    "entry": "enter",
+    "launch": "launch",
+    "launches": "launch",
+    "launching": "launch",
+    "debut": "launch",
+    "layoffs": "layoff",
+    "layoff": "layoff",
+    "cuts": "cut",
+    "cut": "cut",
+    "jobs": "job",
+}
+_DROP_PHRASES = re.compile(r"\bunited states\b|\belectric vehicles?\b|\bjoint venture\b")
+_PHRASE_CONCEPT = {
+    "united states": " us ",
+    "electric vehicle": " ev ",
+    "electric vehicles": " ev ",
+    "joint venture": " partner ",
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, NFKC, plain quotes and dashes."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+
+
+def _stem(word: str) -> str:
+    if word in _SYNONYMS:
+        return _SYNONYMS[word]
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def concepts(text: str, ignore: Iterable[str] = ()) -> frozenset[str]:
+    """The content words of a text, folded to concepts: what a story is about."""
+    text = _DROP_PHRASES.sub(lambda m: _PHRASE_CONCEPT[m.group(0)], normalise(text))
+    skip = STOPWORDS | set(ignore)
+    words: set[str] = set()
+    for word in _WORD.findall(text):
+        if word[0] >= "\u3400":  # CJK: character bigrams stand in for words
+            words.update(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        elif word not in skip and len(word) > 1:
+            words.add(_stem(word))
+    return frozenset(words)
+
+
+def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def containment(part: frozenset[str] | set[str], whole: frozenset[str] | set[str]) -> float:
+    """How much of `part` is in `whole`: 1.0 when every word of it is."""
+    if not part:
+        return 0.0
+    return len(part & whole) / len(part)
+
+
+def minhash(words: Iterable[str]) -> tuple[int, ...]:
+    hashes = [zlib.crc32(w.encode()) * 0x9E3779B97F4A7C15 & _MASK64 for w in words]
+    if not hashes:
+        return ()
+    return tuple(min(h ^ mask for h in hashes) for mask in _MASKS)
+
+
+def band_keys(signature: Sequence[int]) -> list[int]:
+    """One 63-bit key per LSH band, for the story_bands index."""
+    if not signature:
+        return []
+    keys = []
+    for band in range(BANDS):
+        rows = signature[band * _ROWS : (band + 1) * _ROWS]
+        data = band.to_bytes(1, "big") + b"".join(r.to_bytes(8, "big") for r in rows)
+        keys.append((zlib.crc32(data) << 31 | zlib.crc32(data[::-1]) >> 1) & ((1 << 63) - 1))
+    return keys
+
+
+def signature_to_bytes(signature: Sequence[int]) -> bytes:
+    return array("Q", signature).tobytes()
+
+
+def signature_from_bytes(data: bytes | None) -> tuple[int, ...]:
+    if not data:
+        return ()
+    values = array("Q")
+    values.frombytes(data)
+    return tuple(values)

@@ -1,0 +1,162 @@
+"""Monitor: the library behind the `monitor` command; one method per command."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from .config import Config, Environment
+from .fetch import Fetcher, FetchLimits
+from .models import PollResult, utcnow
+from .notify import Notifier
+from .notify.console import ConsoleNotifier
+from .notify.outbox import Delivery, Outbox
+from .notify.slack import SlackNotifier, SlackWebhookNotifier
+from .pipeline import Pipeline
+from .sources import SourceContext
+from .store import Store
+
+__all__ = ["Monitor", "PollSummary", "build_notifiers"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PollSummary:
+    results: list[PollResult]
+    delivery: Delivery = field(default_factory=Delivery)
+
+    @property
+    def new_items(self) -> int:
+        return sum(r.new_items for r in self.results)
+
+    @property
+    def new_stories(self) -> int:
+        return sum(r.new_stories for r in self.results)
+
+    @property
+    def events(self) -> int:
+        return sum(r.events for r in self.results)
+
+    @property
+    def failed(self) -> list[PollResult]:
+        return [r for r in self.results if r.error]
+
+    def describe(self) -> str:
+        polled = sum(1 for r in self.results if not r.skipped)
+        line = (
+            f"{polled} sources polled, {self.new_items} new items, {self.new_stories} "
+            f"new stories, {self.events} events, {self.delivery.sent} alerts sent"
+        )
+        if self.failed:
+            line += f", {len(self.failed)} sources failed"
+        skipped = [r for r in self.results if r.skipped]
+        if skipped:
+            line += f", {len(skipped)} skipped ({skipped[0].skipped})"
+        if self.delivery.retrying or self.delivery.failed:
+            line += f", {self.delivery.retrying} alerts to retry, {self.delivery.failed} failed"
+        return line
+
+
+def build_notifiers(
+    config: Config, env: Environment, console: TextIO | None = None
+) -> dict[str, Notifier]:
+    """Slack when configured (bot token first, else webhook), else the console."""
+    if env.slack_bot_token is not None:
+        return {
+            "slack": SlackNotifier(
+                env.slack_bot_token.get_secret_value(),
+                config.slack.channel,
+                env.slack_api_url,
+                pace=config.slack.pace.total_seconds(),
+            )
+        }
+    if env.slack_webhook_url is not None:
+        return {"slack": SlackWebhookNotifier(env.slack_webhook_url.get_secret_value())}
+    return {"console": ConsoleNotifier(console)}
+
+
+def official_accounts(config: Config) -> dict[str, str]:
+    """X usernames configured as a company's own voice."""
+    return {
+        s.username.lstrip("@").lower(): s.company
+        for s in config.sources
+        if s.kind == "x_user" and s.authority == "official" and s.username and s.company
+    }
+
+
+class Monitor:
+    """One configured monitor on one database."""
+
+    def __init__(
+        self,
+        config: Config,
+        env: Environment,
+        db_path: str | Path,
+        *,
+        notifiers: dict[str, Notifier] | None = None,
+        console: TextIO | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config
+        self.env = env
+        self.clock = clock
+        self.store = Store(db_path)
+        settings = config.monitor
+        self.fetcher = Fetcher(
+            FetchLimits(
+                deadline=settings.request_timeout.total_seconds(),
+                read_timeout=min(20.0, settings.request_timeout.total_seconds()),
+                connect_timeout=min(10.0, settings.request_timeout.total_seconds()),
+                max_body=settings.max_body,
+                concurrency=settings.concurrency,
+                per_host=settings.per_host_concurrency,
+            )
+        )
+        self.notifiers = (
+            notifiers if notifiers is not None else build_notifiers(config, env, console)
+        )
+        self.context = SourceContext(env=env, official_accounts=official_accounts(config))
+        self.pipeline = Pipeline(
+            config, self.store, self.fetcher, self.context, list(self.notifiers), clock
+        )
+        self.outbox = Outbox(self.store, config, self.notifiers, clock)
+
+    def poll(self, names: Sequence[str] = (), deliver: bool = True) -> PollSummary:
+        sources = [self.config.source(n) for n in names] if names else None
+        results = self.pipeline.poll(sources)
+        delivery = self.deliver() if deliver else Delivery()
+        return PollSummary(results, delivery)
+
+    def poll_due(self) -> list[PollResult]:
+        due = self.pipeline.due_sources()
+        return self.pipeline.poll(due) if due else []
+
+    def deliver(self) -> Delivery:
+        total = Delivery()
+        # Replies wait for their root; a second pass sends those whose root just went out.
+        for _ in range(3):
+            step = self.outbox.deliver()
+            total = Delivery(
+                total.sent + step.sent,
+                total.retrying + step.retrying,
+                total.failed + step.failed,
+                step.waiting,
+            )
+            if not step.waiting or not step.sent:
+                break
+        return total
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.store.close()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

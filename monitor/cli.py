@@ -1,0 +1,211 @@
+"""The `monitor` command: parses arguments, calls the library, prints the result.
+
+An expected failure (a MonitorError) is one line on stderr: exit code 2 for bad
+configuration or usage, 1 otherwise. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import DEFAULT_CONFIG_PATH, DEFAULT_DB_PATH, load_config, load_environment
+from .errors import ConfigError, MonitorError
+from .logs import setup_logging
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _config_path(value: str | None) -> Path:
+    return Path(value or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG_PATH)
+
+
+def _db_path(value: str | None) -> Path:
+    return Path(value or os.environ.get("MONITOR_DB") or DEFAULT_DB_PATH)
+
+
+def common_options(func: F) -> F:
+    """--config and --db on every command; MonitorError as one line."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        metavar="PATH",
+        help="Configuration file [default: $MONITOR_CONFIG or config/monitor.toml].",
+    )
+    @click.option(
+        "--db",
+        "db_path",
+        metavar="PATH",
+        help="SQLite database [default: $MONITOR_DB or ./monitor.db].",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+        except MonitorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open(config_path: str | None, db_path: str | None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    from .app import Monitor
+
+    env = load_environment()
+    config = load_config(_config_path(config_path))
+    setup_logging(env.log_format, env.secrets)
+    return Monitor(config, env, _db_path(db_path), **kwargs)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="monitor")
+def cli() -> None:
+    """News monitoring: claims, rumours and denials about the companies you follow."""
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--listen",
+    default="127.0.0.1:8080",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Address of the /healthz, /readyz and /metrics server ('' = none).",
+)
+def run(config_path: str | None, db_path: str | None, listen: str) -> None:
+    """Run the daemon: poll every source on schedule and deliver alerts."""
+    from .scheduler import Daemon
+
+    with _open(config_path, db_path) as monitor:
+        code = Daemon(monitor, listen=listen or None).run()
+    sys.exit(code)
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--source", "sources", multiple=True, metavar="NAME", help="Poll only this source (repeatable)."
+)
+@click.option("--no-deliver", is_flag=True, help="Store and analyse, but send no alerts.")
+def poll(
+    config_path: str | None, db_path: str | None, sources: tuple[str, ...], no_deliver: bool
+) -> None:
+    """Poll every (or the named) source once, then deliver the alerts."""
+    with _open(config_path, db_path) as monitor:
+        summary = monitor.poll(sources, deliver=not no_deliver)
+    for result in summary.failed:
+        click.echo(f"  {result.source}: {result.error}", err=True)
+    click.echo(summary.describe())
+
+
+@cli.command()
+@common_options
+def demo(config_path: str | None, db_path: str | None) -> None:
+    """Replay the seed story offline (Ford–Xiaomi claim, then two denials)."""
+    from .demo import run_demo
+
+    env = load_environment()
+    setup_logging(env.log_format or "text", env.secrets, level=logging.WARNING)
+    click.echo("monitor demo: the FT reports Ford–Xiaomi talks; Ford and Xiaomi deny it.")
+    run_demo(env, sys.stdout, db_path=db_path)
+
+
+@cli.command()
+@common_options
+def classify(config_path: str | None, db_path: str | None) -> None:
+    """Classify JSON lines from stdin: {"id", "text", "claim"?} → entities and stance."""
+    from .classify import classify_lines
+
+    config = load_config(_config_path(config_path))
+    for line in classify_lines(config, sys.stdin):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+@cli.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(config_path: str | None, db_path: str | None, as_json: bool) -> None:
+    """Per source: last poll, last success, errors, items, next poll; the outbox."""
+    from .status import collect_status, render_status
+
+    with _open(config_path, db_path) as monitor:
+        report = collect_status(monitor)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, default=str))
+    else:
+        render_status(report)
+
+
+@cli.command()
+@common_options
+def sources(config_path: str | None, db_path: str | None) -> None:
+    """The configured sources, with kind, interval and health."""
+    from .status import collect_status, render_sources
+
+    with _open(config_path, db_path) as monitor:
+        render_sources(collect_status(monitor))
+
+
+@cli.command("check-config")
+@common_options
+def check_config(config_path: str | None, db_path: str | None) -> None:
+    """Validate the configuration file and the environment."""
+    path = _config_path(config_path)
+    problems: list[str] = []
+    config = None
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        problems += exc.problems
+    try:
+        env = load_environment()
+    except ConfigError as exc:
+        problems += exc.problems
+        env = None
+    if problems:
+        raise ConfigError(problems)
+    assert config is not None and env is not None
+    from .sources import SourceContext, skip_reason
+
+    context = SourceContext(env=env)
+    skipped = [s.name for s in config.sources if skip_reason(s, context)]
+    channel = (
+        "Slack (bot token)"
+        if env.slack_bot_token
+        else "Slack (webhook)"
+        if env.slack_webhook_url
+        else "console (Slack not configured)"
+    )
+    click.echo(
+        f"{path}: OK — {len(config.companies)} companies, {len(config.sources)} "
+        f"sources; alerts go to {channel}"
+    )
+    if skipped:
+        click.echo(
+            f"warning: {len(skipped)} X sources will be skipped: X_BEARER_TOKEN is not set",
+            err=True,
+        )
+
+
+def main() -> None:
+    cli(prog_name="monitor")
+
+
+if __name__ == "__main__":
+    main()

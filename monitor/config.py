@@ -1,0 +1,349 @@
+"""Configuration: a TOML file plus the environment, validated into frozen models.
+
+Secrets live only in the environment (`Environment`), held as SecretStr so that
+printing a settings object never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ConfigError
+
+__all__ = [
+    "DEFAULT_CONFIG_PATH",
+    "DEFAULT_DB_PATH",
+    "Company",
+    "Config",
+    "DigestSettings",
+    "Environment",
+    "MonitorSettings",
+    "Selectors",
+    "SlackSettings",
+    "Source",
+    "load_config",
+    "load_environment",
+    "parse_duration",
+]
+
+DEFAULT_CONFIG_PATH = Path("config/monitor.toml")
+DEFAULT_DB_PATH = Path("monitor.db")
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_X_API_URL = "https://api.x.com/2/"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """'30s', '10m', '6h', '7d', '2w' (or a number of seconds) as a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    if isinstance(value, str) and (match := _DURATION.match(value)):
+        return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+    raise ValueError("expected a duration such as '30s', '10m', '6h' or '7d'")
+
+
+def _parse_size(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and (match := _SIZE.match(value)):
+        return int(float(match[1]) * _SIZE_UNITS[(match[2] or "b").lower()])
+    raise ValueError("expected a size such as '10MB' or a number of bytes")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+ByteSize = Annotated[int, BeforeValidator(_parse_size)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("expected an http:// or https:// URL")
+    return value
+
+
+class MonitorSettings(_Model):
+    timezone: str = "UTC"
+    default_interval: Duration = timedelta(minutes=15)
+    min_interval: Duration = timedelta(minutes=2)
+    max_interval: Duration = timedelta(hours=6)
+    alert_window: Duration = timedelta(hours=48)
+    story_window: Duration = timedelta(days=3)
+    link_window: Duration = timedelta(days=30)
+    unhealthy_after: int = Field(default=5, ge=1)
+    retention: Duration = timedelta(days=365)
+    max_body: ByteSize = 10 * 1024 * 1024
+    request_timeout: Duration = timedelta(seconds=30)
+    concurrency: int = Field(default=32, ge=1, le=512)
+    per_host_concurrency: int = Field(default=4, ge=1, le=64)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "expected an IANA time zone such as 'UTC' or 'Europe/Berlin'"
+            ) from None
+        return value
+
+
+class Company(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    # Aliases that are ordinary words elsewhere ("Seal", "Dolphin"): they count only
+    # beside automotive context. See analysis/entities.py.
+    context_aliases: tuple[str, ...] = ()
+    tickers: tuple[str, ...] = ()
+
+
+class Selectors(_Model):
+    item: str
+    title: str | None = None
+    link: str | None = None
+    date: str | None = None
+    summary: str | None = None
+
+
+SourceKind = Literal["feed", "page", "x_search", "x_user"]
+
+
+class Source(_Model):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    kind: SourceKind = "feed"
+    url: str | None = None
+    query: str | None = None
+    username: str | None = None
+    interval: Duration | None = None
+    authority: Literal["official", "press", "aggregator", "social"] = "press"
+    company: str | None = None
+    selectors: Selectors | None = None
+    enabled: bool = True
+    max_results: int = Field(default=50, ge=10, le=100)
+    max_pages: int = Field(default=3, ge=1, le=20)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _http_url(value)
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> Source:
+        needed = {"feed": "url", "page": "url", "x_search": "query", "x_user": "username"}[
+            self.kind
+        ]
+        if not getattr(self, needed):
+            raise ValueError(f"a {self.kind} source needs '{needed}'")
+        if self.authority == "official" and not self.company:
+            raise ValueError("an official source needs 'company': whose voice it is")
+        return self
+
+
+class SlackSettings(_Model):
+    channel: str = "#monitor"
+    pace: Duration = timedelta(seconds=1)
+
+
+class DigestSettings(_Model):
+    to: tuple[str, ...] = ()
+    from_: str = Field(default="monitor@localhost", alias="from")
+    schedule: str = "mon 08:00"
+    subject: str = "monitor weekly digest"
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        if not re.match(r"^(mon|tue|wed|thu|fri|sat|sun)\s+([01]\d|2[0-3]):[0-5]\d$", value):
+            raise ValueError("expected a weekday and time such as 'mon 08:00'")
+        return value
+
+
+class Config(_Model):
+    monitor: MonitorSettings = MonitorSettings()
+    companies: tuple[Company, ...] = Field(min_length=1)
+    sources: tuple[Source, ...] = ()
+    slack: SlackSettings = SlackSettings()
+    digest: DigestSettings = DigestSettings()
+    path: str = Field(default="<memory>", exclude=True)
+
+    def company(self, company_id: str) -> Company:
+        return next(c for c in self.companies if c.id == company_id)
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise ConfigError(f"{self.path}: no source named {name!r}")
+
+
+class Environment(_Model):
+    """Settings and secrets from the environment (DESIGN.md §4.3)."""
+
+    slack_bot_token: SecretStr | None = None
+    slack_webhook_url: SecretStr | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    x_bearer_token: SecretStr | None = None
+    x_api_url: str = DEFAULT_X_API_URL
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool | None = None
+    smtp_ssl: bool = False
+    log_format: Literal["text", "json"] | None = None
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret value, so that logs can be scrubbed of them."""
+        values = (
+            self.slack_bot_token,
+            self.slack_webhook_url,
+            self.x_bearer_token,
+            self.smtp_password,
+        )
+        return [v.get_secret_value() for v in values if v and v.get_secret_value()]
+
+
+_ENV_NAMES = {
+    "SLACK_BOT_TOKEN": "slack_bot_token",
+    "SLACK_WEBHOOK_URL": "slack_webhook_url",
+    "SLACK_API_URL": "slack_api_url",
+    "X_BEARER_TOKEN": "x_bearer_token",
+    "X_API_URL": "x_api_url",
+    "SMTP_HOST": "smtp_host",
+    "SMTP_PORT": "smtp_port",
+    "SMTP_USER": "smtp_user",
+    "SMTP_PASSWORD": "smtp_password",
+    "SMTP_STARTTLS": "smtp_starttls",
+    "SMTP_SSL": "smtp_ssl",
+    "MONITOR_LOG_FORMAT": "log_format",
+}
+
+
+def load_environment(environ: Mapping[str, str] | None = None) -> Environment:
+    environ = os.environ if environ is None else environ
+    values = {field: environ[name] for name, field in _ENV_NAMES.items() if environ.get(name)}
+    for key in ("slack_api_url", "x_api_url"):
+        if key in values and not values[key].endswith("/"):
+            values[key] += "/"
+    try:
+        return Environment(**values)
+    except ValidationError as exc:
+        field_to_name = {v: k for k, v in _ENV_NAMES.items()}
+        raise ConfigError(
+            [
+                f"environment {field_to_name.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+
+
+def _location(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
+    text = ""
+    node: Any = data
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(part, int) and isinstance(node, Mapping) and "name" in node:
+            text += f"(name={node['name']!r})"
+    return text
+
+
+def _describe(error: Mapping[str, Any], data: Mapping[str, Any], path: str) -> str:
+    loc = tuple(p for p in error["loc"] if p not in ("function-after", "function-before"))
+    where = _location(loc, data) or "(top level)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return f"{path}: {where}: unknown key"
+    if error["type"] == "missing":
+        return f"{path}: {where}: required key is missing"
+    value = error.get("input")
+    shown = "" if isinstance(value, Mapping | list) else f" = {value!r}"
+    return f"{path}: {where}{shown}: {message}"
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate the TOML configuration; raise ConfigError naming each problem."""
+    path = Path(path or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG_PATH)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such configuration file (set --config or MONITOR_CONFIG)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return config_from_dict(data, str(path))
+
+
+def _reference_problems(data: Mapping[str, Any], path: str) -> list[str]:
+    """Cross-references that pydantic checks only once every field is valid: run always."""
+    companies = data.get("companies") if isinstance(data.get("companies"), list) else []
+    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    ids = [c.get("id") for c in companies if isinstance(c, Mapping)]
+    names = [s.get("name") for s in sources if isinstance(s, Mapping)]
+    problems = [f"{path}: companies: duplicate id {i!r}" for i in _repeated(ids)]
+    problems += [f"{path}: sources: duplicate name {n!r}" for n in _repeated(names)]
+    for index, source in enumerate(sources):
+        company = source.get("company") if isinstance(source, Mapping) else None
+        if company is not None and company not in ids:
+            known = ", ".join(str(i) for i in ids) or "none"
+            where = _location(("sources", index, "company"), data)
+            problems.append(f"{path}: {where} = {company!r}: unknown company (known: {known})")
+    return problems
+
+
+def _repeated(values: list[Any]) -> list[Any]:
+    return sorted({v for v in values if v is not None and values.count(v) > 1}, key=str)
+
+
+def config_from_dict(data: Mapping[str, Any], path: str = "<memory>") -> Config:
+    problems = _reference_problems(data, path)
+    try:
+        config = Config(**data, path=path)
+    except ValidationError as exc:
+        problems = [_describe(e, data, path) for e in exc.errors(include_url=False)] + problems
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return config

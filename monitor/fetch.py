@@ -1,0 +1,262 @@
+"""The HTTP client: one shared connection pool, conditional GET, and hard limits.
+
+Every failure becomes a FetchError with one readable line (`describe_error`). The
+client runs on its own asyncio loop in a background thread, so that synchronous
+callers (the scheduler's jobs, the CLI) can fetch many sources concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import __version__
+from .errors import FetchError
+from .models import FetchRequest, FetchResult
+
+__all__ = ["DEFAULT_LIMITS", "USER_AGENT", "FetchLimits", "Fetcher", "parse_retry_after"]
+
+USER_AGENT = f"monitor/{__version__} (+https://github.com/monitor-news/monitor)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 30.0  # the whole request, however slowly the bytes trickle in
+    max_body: int = 10 * 1024 * 1024  # after decompression
+    max_redirects: int = 5
+    concurrency: int = 32
+    per_host: int = 4
+
+
+DEFAULT_LIMITS = FetchLimits()
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: it may be a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+def describe_error(exc: Exception, limits: FetchLimits) -> str:
+    """One line for the user, for every way a request can fail."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out connecting after {limits.connect_timeout:g} s"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"no data for {limits.read_timeout:g} s (read timeout)"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, TimeoutError):
+        return f"gave up after {limits.deadline:g} s (request deadline)"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"more than {limits.max_redirects} redirects (a redirect loop?)"
+    if isinstance(exc, httpx.ConnectError):
+        reason = str(exc) or "connection failed"
+        return f"cannot connect: {reason}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"server broke the HTTP protocol: {exc}"
+    if isinstance(exc, httpx.DecodingError):
+        return f"cannot decode the response body: {exc}"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"invalid URL: {exc}"
+    if isinstance(exc, httpx.HTTPError):
+        return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class Fetcher:
+    """Fetches many URLs at once, politely: per-host limits, conditional GET, caps."""
+
+    def __init__(self, limits: FetchLimits = DEFAULT_LIMITS, user_agent: str = USER_AGENT) -> None:
+        self.limits = limits
+        self.user_agent = user_agent
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._all: asyncio.Semaphore | None = None
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._lock = threading.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(target=loop.run_forever, name="fetcher", daemon=True)
+                thread.start()
+                self._loop, self._thread = loop, thread
+            return self._loop
+
+    def close(self) -> None:
+        with self._lock:
+            loop, thread, client = self._loop, self._thread, self._client
+            self._loop = self._thread = self._client = None
+        if loop is None:
+            return
+        if client is not None:
+            future = asyncio.run_coroutine_threadsafe(client.aclose(), loop)
+            with contextlib.suppress(Exception):
+                future.result(timeout=5)
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=5)
+        loop.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- fetching ----------------------------------------------------------------------------
+
+    def fetch(self, request: FetchRequest) -> FetchResult:
+        """Fetch one URL; raises FetchError."""
+        result = self.fetch_many([request])[0]
+        if isinstance(result, FetchError):
+            raise result
+        return result
+
+    def fetch_many(self, requests: Sequence[FetchRequest]) -> list[FetchResult | FetchError]:
+        """Fetch all requests concurrently; each result is a FetchResult or a FetchError."""
+        if not requests:
+            return []
+        loop = self._ensure_loop()
+        future: Future[list[FetchResult | FetchError]] = asyncio.run_coroutine_threadsafe(
+            self._gather(requests), loop
+        )
+        return future.result()
+
+    async def _gather(self, requests: Sequence[FetchRequest]) -> list[FetchResult | FetchError]:
+        return list(await asyncio.gather(*(self._fetch_one(r) for r in requests)))
+
+    def _client_for_loop(self) -> httpx.AsyncClient:
+        if self._client is None:
+            limits = self.limits
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(
+                    connect=limits.connect_timeout,
+                    read=limits.read_timeout,
+                    write=limits.read_timeout,
+                    pool=limits.deadline,
+                ),
+                limits=httpx.Limits(
+                    max_connections=limits.concurrency,
+                    max_keepalive_connections=limits.concurrency,
+                ),
+                follow_redirects=True,
+                max_redirects=limits.max_redirects,
+                headers={"User-Agent": self.user_agent},
+                trust_env=False,
+            )
+            self._all = asyncio.Semaphore(limits.concurrency)
+        return self._client
+
+    async def _fetch_one(self, request: FetchRequest) -> FetchResult | FetchError:
+        client = self._client_for_loop()
+        host = urlsplit(request.url).netloc.lower()
+        host_limit = self._hosts.setdefault(host, asyncio.Semaphore(self.limits.per_host))
+        assert self._all is not None
+        started = time.monotonic()
+        try:
+            async with self._all, host_limit:
+                async with asyncio.timeout(self.limits.deadline):
+                    return await self._get(client, request, started)
+        except FetchError as exc:
+            return exc
+        except _BodyTooLarge:
+            return FetchError(
+                f"response body larger than {_size(self.limits.max_body)} (limit)",
+                source=request.source,
+                url=request.url,
+            )
+        except (httpx.HTTPError, TimeoutError, OSError) as exc:
+            return FetchError(
+                describe_error(exc, self.limits), source=request.source, url=request.url
+            )
+
+    async def _get(
+        self, client: httpx.AsyncClient, request: FetchRequest, started: float
+    ) -> FetchResult:
+        headers = dict(request.headers)
+        if request.etag:
+            headers["If-None-Match"] = request.etag
+        if request.last_modified:
+            headers["If-Modified-Since"] = request.last_modified
+        async with client.stream("GET", request.url, headers=headers) as response:
+            status = response.status_code
+            response_headers = {k.lower(): v for k, v in response.headers.items()}
+            if status == 304:
+                return FetchResult(
+                    source=request.source,
+                    url=str(response.url),
+                    status=304,
+                    headers=response_headers,
+                    etag=response.headers.get("etag", request.etag),
+                    last_modified=response.headers.get("last-modified", request.last_modified),
+                    elapsed=time.monotonic() - started,
+                )
+            if status >= 400:
+                reason = response.reason_phrase or "error"
+                raise FetchError(
+                    f"HTTP {status} {reason}",
+                    source=request.source,
+                    url=request.url,
+                    status=status,
+                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                )
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.limits.max_body * 4:
+                raise _BodyTooLarge
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():  # decompressed bytes
+                size += len(chunk)
+                if size > self.limits.max_body:
+                    raise _BodyTooLarge
+                chunks.append(chunk)
+            return FetchResult(
+                source=request.source,
+                url=str(response.url),
+                status=status,
+                body=b"".join(chunks),
+                headers=response_headers,
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+                elapsed=time.monotonic() - started,
+            )
+
+
+def http_date(value: datetime) -> str:
+    return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)

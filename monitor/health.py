@@ -1,0 +1,115 @@
+"""When to poll a source next, and whether it is healthy: pure functions.
+
+After a success the interval is the configured one, or adapted to how often the
+source publishes (as Miniflux's entry-frequency scheduler does). After a failure
+it backs off exponentially with jitter, never sooner than a Retry-After. After
+`unhealthy_after` failures in a row the source is unhealthy: it is still polled,
+at the slowest rate.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from .config import MonitorSettings, Source
+from .models import EventKind, ItemData, SourceState
+
+__all__ = ["Outcome", "adaptive_interval", "next_state"]
+
+_BACKOFF_BASE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one poll of a source came to."""
+
+    ok: bool
+    error: str | None = None
+    retry_after: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    cursor: dict[str, str] | None = None
+    items: Sequence[ItemData] = ()
+    new_items: int = 0
+
+
+def adaptive_interval(
+    items: Sequence[ItemData], now: datetime, settings: MonitorSettings
+) -> timedelta:
+    """One week divided by the items published in the last week, within bounds."""
+    week = timedelta(days=7)
+    recent = sum(1 for i in items if i.published_at and now - i.published_at <= week)
+    if recent == 0:
+        return max(settings.default_interval, settings.min_interval)
+    interval = week / recent
+    return max(settings.min_interval, min(settings.max_interval, interval))
+
+
+def _jitter(interval: timedelta, rng: random.Random) -> timedelta:
+    return interval * (1 + rng.uniform(-0.1, 0.1))
+
+
+def next_state(
+    source: Source,
+    state: SourceState,
+    outcome: Outcome,
+    now: datetime,
+    settings: MonitorSettings,
+    rng: random.Random | None = None,
+) -> tuple[SourceState, EventKind | None, timedelta]:
+    """The state after a poll, the health event it raises (if any), and the interval."""
+    rng = rng or random.Random()
+    if outcome.ok:
+        if source.interval is not None:
+            interval = source.interval
+        elif outcome.not_modified or not outcome.items:
+            interval = _previous_interval(state, settings)
+        else:
+            interval = adaptive_interval(outcome.items, now, settings)
+        event = EventKind.SOURCE_RECOVERED if not state.healthy else None
+        new = replace(
+            state,
+            etag=outcome.etag if not outcome.not_modified else (outcome.etag or state.etag),
+            last_modified=outcome.last_modified or state.last_modified,
+            last_polled_at=now,
+            last_ok_at=now,
+            next_poll_at=now + _jitter(interval, rng),
+            consecutive_errors=0,
+            last_error=None,
+            healthy=True,
+            cursor=outcome.cursor if outcome.cursor is not None else state.cursor,
+            items_seen=state.items_seen + outcome.new_items,
+        )
+        return new, event, interval
+    errors = state.consecutive_errors + 1
+    unhealthy = errors >= settings.unhealthy_after
+    base = source.interval or settings.default_interval
+    backoff = min(settings.max_interval, max(_BACKOFF_BASE, base) * 2 ** min(errors - 1, 10))
+    if unhealthy:
+        backoff = settings.max_interval
+    delay = _jitter(backoff, rng)
+    if outcome.retry_after is not None:
+        delay = max(delay, timedelta(seconds=outcome.retry_after))
+    event = EventKind.SOURCE_UNHEALTHY if unhealthy and state.healthy else None
+    new = replace(
+        state,
+        last_polled_at=now,
+        next_poll_at=now + delay,
+        consecutive_errors=errors,
+        last_error=outcome.error,
+        healthy=not unhealthy,
+        cursor=outcome.cursor if outcome.cursor is not None else state.cursor,
+        items_seen=state.items_seen + outcome.new_items,
+    )
+    return new, event, base
+
+
+def _previous_interval(state: SourceState, settings: MonitorSettings) -> timedelta:
+    if state.next_poll_at and state.last_polled_at and state.next_poll_at > state.last_polled_at:
+        previous = state.next_poll_at - state.last_polled_at
+        return max(settings.min_interval, min(settings.max_interval, previous))
+    return settings.default_interval

@@ -1,0 +1,118 @@
+"""Build an Alert from what the database holds now (so "also reported by" is current)."""
+
+from __future__ import annotations
+
+import json
+
+from ..config import Config
+from ..models import EventKind
+from ..store import Store, parse_iso
+from . import Alert
+
+__all__ = ["load_alert", "status_line"]
+
+
+def _name(config: Config, company_id: str | None) -> str:
+    if not company_id:
+        return ""
+    for company in config.companies:
+        if company.id == company_id:
+            return company.name
+    return company_id
+
+
+def status_line(config: Config, status: str | None, statements: list[list[object]]) -> str:
+    """'DENIED by Ford (official) and Xiaomi', 'SPREADING', 'REPORTED'."""
+    if not status:
+        return ""
+    kind = {"denied": "denial", "confirmed": "confirmation"}.get(status)
+    if kind is None:
+        return status.upper()
+    parties: list[str] = []
+    for statement_kind, party, official in statements:
+        if statement_kind != kind:
+            continue
+        label = _name(config, str(party)) or "a party"
+        if official:
+            label += " (official)"
+        if label not in parties and f"{label} (official)" not in parties:
+            parties = [p for p in parties if p != label.removesuffix(" (official)")]
+            parties.append(label)
+    if not parties:
+        return status.upper()
+    names = parties[0] if len(parties) == 1 else ", ".join(parties[:-1]) + " and " + parties[-1]
+    return f"{status.upper()} by {names}"
+
+
+def load_alert(store: Store, config: Config, event_id: int, with_root: bool = True) -> Alert:
+    rows = store.query(
+        """SELECT e.id, e.kind, e.story_id, e.voice, e.created_at, e.source AS event_source,
+                  e.payload, i.title, i.url, i.outlet, i.authority, i.published_at,
+                  i.stance_cue, i.story_id AS item_story_id
+           FROM events e LEFT JOIN items i ON i.id = e.item_id WHERE e.id = ?""",
+        [event_id],
+    )
+    if not rows:
+        raise LookupError(f"no event {event_id}")
+    row = rows[0]
+    kind = EventKind(row["kind"])
+    payload = json.loads(row["payload"] or "{}")
+    if kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
+        return Alert(
+            event_id=event_id,
+            kind=kind,
+            source=row["event_source"] or "",
+            error=str(payload.get("error") or ""),
+            url=str(payload.get("url") or ""),
+            created_at=parse_iso(row["created_at"]),
+        )
+    story = store.query("SELECT * FROM stories WHERE id = ?", [row["story_id"]])[0]
+    statements = json.loads(story["status_by"] or "[]")
+    companies = tuple(_name(config, c) for c in json.loads(story["companies"]))
+    outlets: tuple[str, ...] = tuple(json.loads(story["outlets"]))
+    if kind in (EventKind.DENIAL, EventKind.CONFIRMATION) and row["item_story_id"]:
+        # The denial's own story: who else reported this denial.
+        own = store.query("SELECT outlets FROM stories WHERE id = ?", [row["item_story_id"]])
+        outlets = tuple(json.loads(own[0]["outlets"])) if own else ()
+    root_event_id = None
+    root = None
+    if kind is not EventKind.NEW_CLAIM and story["kind"] == "claim":
+        found = store.query(
+            "SELECT id FROM events WHERE story_id = ? AND kind = 'new_claim' LIMIT 1",
+            [story["id"]],
+        )
+        if found:
+            root_event_id = int(found[0]["id"])
+            if with_root:
+                root = load_alert(store, config, root_event_id, with_root=False)
+    official = row["authority"] == "official"
+    return Alert(
+        event_id=event_id,
+        kind=kind,
+        story_id=story["id"],
+        headline=row["title"] or story["title"],
+        url=row["url"] or "",
+        outlet=row["outlet"] or "",
+        authority=row["authority"] or "press",
+        published_at=parse_iso(row["published_at"]),
+        created_at=parse_iso(row["created_at"]),
+        companies=companies,
+        outlets=outlets,
+        party=_name(config, row["voice"]) or None,
+        official=official,
+        quote=row["title"] or "",
+        cue=row["stance_cue"] or "",
+        status=story["status"],
+        status_line=status_line(config, story["status"], statements),
+        claim_headline=story["title"] if story["kind"] == "claim" else "",
+        claim_url=_first_url(store, story["first_item_id"]),
+        root_event_id=root_event_id,
+        root=root,
+    )
+
+
+def _first_url(store: Store, item_id: int | None) -> str:
+    if item_id is None:
+        return ""
+    rows = store.query("SELECT url FROM items WHERE id = ?", [item_id])
+    return rows[0]["url"] if rows else ""

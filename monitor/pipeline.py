@@ -1,0 +1,233 @@
+"""One poll of some sources: fetch → parse → store → analyse → events → outbox.
+
+This module only composes the stages; each decision lives in its own module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from .analysis import Analyzer
+from .analysis.stories import StoryMatcher
+from .config import Config, Source
+from .errors import FetchError, SourceError
+from .events import Recorded, Recorder
+from .fetch import Fetcher
+from .health import Outcome, next_state
+from .models import EventKind, FetchRequest, ItemData, PollResult, SourceState, utcnow
+from .sources import SourceContext, build_request, parse_response, skip_reason
+from .store import Store, iso
+
+__all__ = ["Pipeline"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Polled:
+    source: Source
+    state: SourceState
+    outcome: Outcome
+    warning: str | None = None
+    items: list[ItemData] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        context: SourceContext,
+        channels: list[str],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.context = context
+        self.clock = clock
+        self.analyzer = Analyzer(config.companies)
+        settings = config.monitor
+        self.stories = StoryMatcher(settings.story_window, settings.link_window)
+        self.recorder = Recorder(store, channels, settings.alert_window)
+        self.rng = random.Random()
+        store.ensure_sources((s.name, s.kind, s.url) for s in config.sources)
+
+    def due_sources(self, now: datetime | None = None) -> list[Source]:
+        now = now or self.clock()
+        states = self.store.source_states()
+        return [
+            s
+            for s in self.config.sources
+            if s.enabled
+            and (states[s.name].next_poll_at is None or states[s.name].next_poll_at <= now)
+        ]
+
+    def poll(self, sources: Sequence[Source] | None = None) -> list[PollResult]:
+        """Poll the given sources (default: all enabled) once, and record what is new."""
+        sources = [s for s in (sources or self.config.sources) if s.enabled]
+        states = self.store.source_states()
+        skipped = {s.name: reason for s in sources if (reason := skip_reason(s, self.context))}
+        active = [s for s in sources if s.name not in skipped]
+        polled = self._fetch_and_parse(active, states)
+        results = [PollResult(name, skipped=reason) for name, reason in skipped.items()]
+        return results + self._record(polled)
+
+    # -- fetch and parse ---------------------------------------------------------------------
+
+    def _fetch_and_parse(
+        self, sources: list[Source], states: dict[str, SourceState]
+    ) -> list[_Polled]:
+        polled = {s.name: _Polled(s, states[s.name], Outcome(ok=True)) for s in sources}
+        requests = {s.name: build_request(s, states[s.name], self.context) for s in sources}
+        rounds = 0
+        while requests and rounds < max((s.max_pages for s in sources), default=1):
+            rounds += 1
+            results = self.fetcher.fetch_many(list(requests.values()))
+            next_requests: dict[str, FetchRequest] = {}
+            for name, result in zip(requests, results, strict=True):
+                entry = polled[name]
+                if isinstance(result, FetchError):
+                    entry.outcome = Outcome(
+                        ok=False,
+                        error=str(result),
+                        retry_after=result.retry_after,
+                        cursor=entry.outcome.cursor,
+                    )
+                    continue
+                if result.not_modified:
+                    entry.outcome = Outcome(
+                        ok=True,
+                        not_modified=True,
+                        etag=result.etag,
+                        last_modified=result.last_modified,
+                    )
+                    continue
+                state = (
+                    entry.state
+                    if entry.outcome.cursor is None
+                    else SourceState(name=name, cursor=entry.outcome.cursor)
+                )
+                try:
+                    parsed = parse_response(entry.source, result, state, self.context)
+                except SourceError as exc:
+                    entry.outcome = Outcome(ok=False, error=str(exc))
+                    continue
+                entry.items.extend(parsed.items)
+                entry.warning = parsed.warning or entry.warning
+                entry.outcome = Outcome(
+                    ok=True,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    cursor=parsed.cursor or None,
+                )
+                if parsed.next_request is not None and rounds < entry.source.max_pages:
+                    next_requests[name] = parsed.next_request
+            requests = next_requests
+        return list(polled.values())
+
+    # -- store, analyse, events --------------------------------------------------------------
+
+    def _record(self, polled: list[_Polled]) -> list[PollResult]:
+        """Store what every source brought, in one transaction: new items in the order
+        they were published (so a story's first report comes first), then each source's
+        health."""
+        now = self.clock()
+        by_source = {p.source.name: _unique(p.items) for p in polled}
+        counts = {name: [0, 0, 0] for name in by_source}  # new items, new stories, events
+        results = []
+        with self.store.transaction("recording a poll"):
+            known = self.store.known_keys([i.key for items in by_source.values() for i in items])
+            fresh = _unique(
+                [i for items in by_source.values() for i in items if i.key not in known]
+            )
+            fresh.sort(key=lambda i: i.published_at or now)
+            for item in fresh:
+                recorded = self._record_item(item, now)
+                counts[item.source][0] += 1
+                counts[item.source][1] += recorded.new_story
+                counts[item.source][2] += recorded.events
+            for entry in polled:
+                new_items, new_stories, events = counts[entry.source.name]
+                outcome = entry.outcome
+                if entry.warning and outcome.ok:
+                    outcome = replace(outcome, ok=False, error=entry.warning)
+                outcome = replace(outcome, items=entry.items, new_items=new_items)
+                state, health_event, interval = next_state(
+                    entry.source, entry.state, outcome, now, self.config.monitor, self.rng
+                )
+                self.store.save_source_state(state, interval.total_seconds())
+                if health_event is not None:
+                    events += self._health_event(entry.source, health_event, state, now)
+                if outcome.error:
+                    log.warning(
+                        "source %s: %s",
+                        entry.source.name,
+                        outcome.error,
+                        extra={"source": entry.source.name, "errors": state.consecutive_errors},
+                    )
+                results.append(
+                    PollResult(
+                        entry.source.name,
+                        new_items=new_items,
+                        seen_items=len(by_source[entry.source.name]) - new_items,
+                        new_stories=new_stories,
+                        events=events,
+                        not_modified=outcome.not_modified,
+                        error=outcome.error,
+                    )
+                )
+        return results
+
+    def _record_item(self, item: ItemData, now: datetime) -> Recorded:
+        analysis = self.analyzer.analyse(item)
+        if not analysis.companies:
+            return self.recorder.record(item, None, None, now)
+        placement = self.stories.place(analysis, self.store, now)
+        return self.recorder.record(item, analysis, placement, now)
+
+    def _health_event(
+        self, source: Source, kind: EventKind, state: SourceState, now: datetime
+    ) -> int:
+        if kind is EventKind.SOURCE_UNHEALTHY:
+            log.error(
+                "source %s is unhealthy after %d failures in a row: %s",
+                source.name,
+                state.consecutive_errors,
+                state.last_error,
+            )
+        else:
+            log.info("source %s has recovered", source.name)
+        event_id = self.store.insert_event(
+            {
+                "kind": kind.value,
+                "source": source.name,
+                "created_at": iso(now),
+                "payload": json.dumps(
+                    {
+                        "error": state.last_error,
+                        "errors": state.consecutive_errors,
+                        "url": source.url or source.query or source.username,
+                    }
+                ),
+            },
+            self.recorder.channels,
+            iso(now) or "",
+        )
+        return 0 if event_id is None else 1
+
+
+def _unique(items: list[ItemData]) -> list[ItemData]:
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        if item.key not in seen:
+            seen.add(item.key)
+            unique.append(item)
+    return unique

@@ -1,0 +1,189 @@
+"""X (Twitter) API v2: recent search and user timelines, with since_id and rate limits.
+
+Endpoints: GET tweets/search/recent, GET users/by/username/:username (once, then
+cached in the source's cursor), GET users/:id/tweets. The x-rate-limit-* headers
+are kept in the cursor, so no call is made before the window resets.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from ..config import Environment, Source
+from ..errors import ParseError
+from ..models import Authority, FetchRequest, FetchResult, ItemData, ParsedSource, SourceState
+from .common import MAX_TITLE, clip, plain_text, sane_date
+
+__all__ = ["build_request", "parse_response", "rate_limited_until"]
+
+_TWEET_FIELDS = "created_at,author_id"
+_USER_FIELDS = "username,name,verified"
+
+
+def rate_limited_until(state: SourceState, now: float | None = None) -> float | None:
+    """The epoch second before which no call may be made, if the window is spent."""
+    reset = float(state.cursor.get("rate_reset", 0) or 0)
+    now = time.time() if now is None else now
+    return reset if reset > now else None
+
+
+def _headers(env: Environment) -> tuple[tuple[str, str], ...]:
+    assert env.x_bearer_token is not None
+    return (("Authorization", f"Bearer {env.x_bearer_token.get_secret_value()}"),)
+
+
+def build_request(
+    source: Source, state: SourceState, env: Environment, next_token: str | None = None
+) -> FetchRequest:
+    params: dict[str, str] = {
+        "max_results": str(source.max_results),
+        "expansions": "author_id",
+        "user.fields": _USER_FIELDS,
+        "tweet.fields": _TWEET_FIELDS,
+    }
+    if state.cursor.get("since_id"):
+        params["since_id"] = state.cursor["since_id"]
+    if source.kind == "x_search":
+        assert source.query is not None
+        params["query"] = source.query
+        if next_token:
+            params["next_token"] = next_token
+        path = "tweets/search/recent"
+    else:
+        user_id = state.cursor.get("user_id")
+        if not user_id:
+            assert source.username is not None
+            path = f"users/by/username/{quote(source.username.lstrip('@'))}"
+            params = {"user.fields": _USER_FIELDS}
+        else:
+            path = f"users/{quote(user_id)}/tweets"
+            params["max_results"] = str(max(5, min(source.max_results, 100)))
+            if next_token:
+                params["pagination_token"] = next_token
+    return FetchRequest(
+        source=source.name, url=f"{env.x_api_url}{path}?{urlencode(params)}", headers=_headers(env)
+    )
+
+
+def _rate_cursor(result: FetchResult) -> dict[str, str]:
+    remaining = result.headers.get("x-rate-limit-remaining")
+    reset = result.headers.get("x-rate-limit-reset")
+    if remaining is not None and remaining.strip() == "0" and reset:
+        return {"rate_reset": reset.strip()}
+    return {"rate_reset": ""}
+
+
+def parse_response(
+    source: Source,
+    result: FetchResult,
+    state: SourceState,
+    env: Environment,
+    official_accounts: dict[str, str],
+) -> ParsedSource:
+    try:
+        data = json.loads(result.body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ParseError(
+            f"X API answered something that is not JSON ({exc})", source=source.name, url=result.url
+        ) from None
+    if not isinstance(data, dict):
+        raise ParseError("X API answered an unexpected shape", source=source.name, url=result.url)
+    cursor = {**state.cursor, **_rate_cursor(result)}
+    if "/users/by/username/" in result.url:
+        user = data.get("data")
+        if not isinstance(user, dict) or "id" not in user:
+            raise ParseError(
+                _problem(data, f"X user @{source.username} not found"),
+                source=source.name,
+                url=result.url,
+            )
+        cursor["user_id"] = str(user["id"])
+        next_state = SourceState(name=state.name, cursor=cursor)
+        return ParsedSource(
+            items=[], cursor=cursor, next_request=build_request(source, next_state, env)
+        )
+    if "data" not in data and data.get("errors"):
+        raise ParseError(_problem(data, "X API error"), source=source.name, url=result.url)
+    users = {
+        str(u.get("id")): u
+        for u in data.get("includes", {}).get("users", [])
+        if isinstance(u, dict)
+    }
+    items = [
+        _post_to_item(source, post, users, official_accounts)
+        for post in data.get("data", [])
+        if isinstance(post, dict) and post.get("id")
+    ]
+    meta = data.get("meta", {}) if isinstance(data.get("meta"), dict) else {}
+    newest = meta.get("newest_id")
+    first_page = "next_token" not in result.url and "pagination_token" not in result.url
+    # The newest id of the first page is where the next poll starts.
+    if (
+        newest
+        and (first_page or not cursor.get("since_id"))
+        and _newer(str(newest), cursor.get("pending_since_id", ""))
+    ):
+        cursor["pending_since_id"] = str(newest)
+    next_request = None
+    if meta.get("next_token"):
+        next_request = build_request(source, state, env, next_token=str(meta["next_token"]))
+    else:
+        if cursor.get("pending_since_id"):
+            cursor["since_id"] = cursor.pop("pending_since_id")
+    return ParsedSource(items=items, cursor=cursor, next_request=next_request)
+
+
+def _newer(a: str, b: str) -> bool:
+    return not b or (len(a), a) > (len(b), b)
+
+
+def _problem(data: dict[str, Any], fallback: str) -> str:
+    errors = data.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return str(errors[0].get("detail") or errors[0].get("message") or fallback)
+    return str(data.get("detail") or fallback)
+
+
+def _post_to_item(
+    source: Source,
+    post: dict[str, Any],
+    users: dict[str, dict[str, Any]],
+    official_accounts: dict[str, str],
+) -> ItemData:
+    author = users.get(str(post.get("author_id")), {})
+    username = str(author.get("username") or source.username or "i").lstrip("@")
+    text = plain_text(str(post.get("text", "")))
+    created = None
+    if isinstance(post.get("created_at"), str):
+        try:
+            created = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+        except ValueError:
+            created = None
+    official = official_accounts.get(username.lower())
+    if source.authority == "official":
+        official = official or source.company
+    authority = (
+        Authority.OFFICIAL
+        if official
+        else (Authority.SOCIAL if source.authority == "press" else Authority(source.authority))
+    )
+    url = f"https://x.com/{username}/status/{post['id']}"
+    name = plain_text(str(author.get("name") or ""))
+    return ItemData(
+        source=source.name,
+        key=url,
+        url=url,
+        title=clip(text, MAX_TITLE),
+        summary="",
+        published_at=sane_date(created),
+        author=f"{name} (@{username})" if name else f"@{username}",
+        outlet=f"@{username} on X",
+        outlet_url=f"https://x.com/{username}",
+        guid=str(post["id"]),
+        authority=authority,
+        speaks_for=official,
+    )

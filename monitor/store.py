@@ -1,0 +1,420 @@
+"""SQLite storage through sqlite-utils: schema, migrations and every query.
+
+No other module writes SQL. sqlite3 errors become StoreError naming the step.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import StoreError
+from .models import SourceState
+
+__all__ = ["SCHEMA_VERSION", "Store", "iso", "parse_iso"]
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'feed',
+        url TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_polled_at TEXT,
+        last_ok_at TEXT,
+        next_poll_at TEXT,
+        consecutive_errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        healthy INTEGER NOT NULL DEFAULT 1,
+        cursor TEXT NOT NULL DEFAULT '{}',
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        interval_seconds REAL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,              -- claim | denial | confirmation | neutral
+        title TEXT NOT NULL,
+        companies TEXT NOT NULL,         -- JSON list of company ids, sorted
+        first_item_id INTEGER,
+        status TEXT,                     -- claims: reported | spreading | denied | confirmed
+        status_by TEXT,                  -- JSON: who denied/confirmed, e.g. [["ford", true]]
+        answers_story_id INTEGER REFERENCES stories(id),
+        party TEXT,                      -- denials/confirmations: the company that speaks
+        signature BLOB,                  -- MinHash of the first item
+        concepts TEXT,                   -- normalised content words, space separated
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        outlet_count INTEGER NOT NULL DEFAULT 1,
+        outlets TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX stories_kind_last_seen ON stories(kind, last_seen);
+    CREATE TABLE story_bands (
+        band INTEGER NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        PRIMARY KEY (band, story_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,        -- identity: canonical URL, else guid
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        guid TEXT,
+        title TEXT NOT NULL,
+        summary TEXT,
+        author TEXT,
+        outlet TEXT,
+        outlet_url TEXT,
+        authority TEXT NOT NULL DEFAULT 'press',
+        speaks_for TEXT,
+        published_at TEXT,
+        fetched_at TEXT NOT NULL,
+        fingerprint BLOB,
+        story_id INTEGER REFERENCES stories(id),
+        stance TEXT,
+        stance_score REAL,
+        stance_cue TEXT
+    );
+    CREATE INDEX items_story ON items(story_id);
+    CREATE INDEX items_fetched_at ON items(fetched_at);
+    CREATE INDEX items_source ON items(source);
+    CREATE TABLE mentions (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        company TEXT NOT NULL,
+        PRIMARY KEY (item_id, company)
+    ) WITHOUT ROWID;
+    CREATE INDEX mentions_company ON mentions(company);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER REFERENCES stories(id),
+        kind TEXT NOT NULL,
+        item_id INTEGER REFERENCES items(id),
+        source TEXT,                     -- for source health events
+        voice TEXT,                      -- the party of a denial/confirmation
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (story_id, kind, item_id)
+    );
+    CREATE INDEX events_created_at ON events(created_at);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',   -- pending | sending | sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        external_ref TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        UNIQUE (event_id, channel)
+    );
+    CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+    CREATE TABLE digests (
+        period TEXT PRIMARY KEY,          -- e.g. 2026-W47
+        status TEXT NOT NULL,             -- pending | sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT
+    );
+    """,
+}
+
+
+def iso(value: datetime | None) -> str | None:
+    """A UTC timestamp as sortable ISO 8601 text."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    id: int
+    kind: str
+    title: str
+    companies: tuple[str, ...]
+    status: str | None
+    party: str | None
+    signature: bytes | None
+    concepts: str
+    first_seen: str
+    last_seen: str
+    outlet_count: int
+    answers_story_id: int | None
+
+
+class Store:
+    """The database. Open one per process; use `transaction()` for each unit of work."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        # One connection, shared by the daemon's threads: every use holds this lock.
+        self.lock = threading.RLock()
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=30, check_same_thread=False, isolation_level=None
+            )
+            self.db = sqlite_utils.Database(conn)
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"database {self.path} has schema {version}, newer than this monitor "
+                f"({SCHEMA_VERSION}): upgrade monitor"
+            )
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction(f"migrating to schema {step}"):
+                for statement in _MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {step}")
+
+    @contextmanager
+    def transaction(self, doing: str = "writing") -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE), committed on success."""
+        with self.lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"while {doing}: {exc}") from exc
+            try:
+                yield
+            except sqlite3.Error as exc:
+                self.conn.execute("ROLLBACK")
+                raise StoreError(f"while {doing}: {exc}") from exc
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        with self.lock:
+            try:
+                return list(self.db.query(sql, params))
+            except sqlite3.Error as exc:
+                raise StoreError(f"while reading: {exc}") from exc
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with self.lock:
+            return self.conn.execute(sql, params)
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def source_states(self) -> dict[str, SourceState]:
+        return {row["name"]: _source_state(row) for row in self.query("SELECT * FROM sources")}
+
+    def ensure_sources(self, sources: Iterable[tuple[str, str, str | None]]) -> None:
+        """Register configured sources (name, kind, url); existing state is kept."""
+        with self.transaction("registering sources"):
+            self.conn.executemany(
+                "INSERT INTO sources (name, kind, url) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, url = excluded.url",
+                list(sources),
+            )
+
+    def save_source_state(self, state: SourceState, interval_seconds: float | None) -> None:
+        self.conn.execute(
+            """UPDATE sources SET etag = ?, last_modified = ?, last_polled_at = ?,
+               last_ok_at = ?, next_poll_at = ?, consecutive_errors = ?, last_error = ?,
+               healthy = ?, cursor = ?, items_seen = ?, interval_seconds = ? WHERE name = ?""",
+            (
+                state.etag,
+                state.last_modified,
+                iso(state.last_polled_at),
+                iso(state.last_ok_at),
+                iso(state.next_poll_at),
+                state.consecutive_errors,
+                state.last_error,
+                int(state.healthy),
+                json.dumps(state.cursor),
+                state.items_seen,
+                interval_seconds,
+                state.name,
+            ),
+        )
+
+    # -- items -----------------------------------------------------------------------------
+
+    def known_keys(self, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT key FROM items WHERE key IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def insert_item(self, row: dict[str, Any], companies: Iterable[str]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(
+            f"INSERT INTO items ({columns}) VALUES ({marks})", tuple(row.values())
+        )
+        item_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions (item_id, company) VALUES (?, ?)",
+            [(item_id, company) for company in companies],
+        )
+        return item_id
+
+    def set_item_story(self, item_id: int, story_id: int) -> None:
+        self.conn.execute("UPDATE items SET story_id = ? WHERE id = ?", (story_id, item_id))
+
+    # -- stories ---------------------------------------------------------------------------
+
+    def stories_by_bands(self, bands: Sequence[int], since: str) -> list[StoryRow]:
+        if not bands:
+            return []
+        marks = ",".join("?" * len(bands))
+        rows = self.query(
+            f"""SELECT * FROM stories WHERE id IN
+                (SELECT story_id FROM story_bands WHERE band IN ({marks}))
+                AND last_seen >= ?""",
+            [*bands, since],
+        )
+        return [_story_row(r) for r in rows]
+
+    def recent_stories(self, kind: str, since: str, companies: Iterable[str]) -> list[StoryRow]:
+        """Stories of a kind seen since a time that name any of the companies, newest first."""
+        wanted = set(companies)
+        rows = self.query(
+            "SELECT * FROM stories WHERE kind = ? AND last_seen >= ? ORDER BY last_seen DESC, "
+            "id DESC LIMIT 500",
+            [kind, since],
+        )
+        stories = [_story_row(r) for r in rows]
+        return [s for s in stories if wanted & set(s.companies)]
+
+    def insert_story(self, row: dict[str, Any], bands: Sequence[int]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(
+            f"INSERT INTO stories ({columns}) VALUES ({marks})", tuple(row.values())
+        )
+        story_id = int(cursor.lastrowid or 0)
+        self.add_story_bands(story_id, bands)
+        return story_id
+
+    def add_story_bands(self, story_id: int, bands: Sequence[int]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO story_bands (band, story_id) VALUES (?, ?)",
+            [(band, story_id) for band in bands],
+        )
+
+    def story(self, story_id: int) -> StoryRow:
+        rows = self.query("SELECT * FROM stories WHERE id = ?", [story_id])
+        if not rows:
+            raise StoreError(f"no story {story_id}")
+        return _story_row(rows[0])
+
+    def story_outlets(self, story_id: int) -> list[str]:
+        row = self.conn.execute("SELECT outlets FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return list(json.loads(row[0])) if row else []
+
+    def story_statements(self, story_id: int) -> list[tuple[str, str, bool]]:
+        """The denials and confirmations of a claim: [(kind, party, official)]."""
+        row = self.conn.execute(
+            "SELECT status_by FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        return [tuple(s) for s in json.loads(row[0] or "[]")] if row else []  # type: ignore[misc]
+
+    def update_story(self, story_id: int, **values: Any) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.conn.execute(
+            f"UPDATE stories SET {assignments} WHERE id = ?", (*values.values(), story_id)
+        )
+
+    # -- events and outbox -----------------------------------------------------------------
+
+    def has_event(self, story_id: int, kind: str, voice: str | None = None) -> bool:
+        sql = "SELECT 1 FROM events WHERE story_id = ? AND kind = ?"
+        params: list[Any] = [story_id, kind]
+        if voice is not None:
+            sql += " AND voice = ?"
+            params.append(voice)
+        return self.conn.execute(sql + " LIMIT 1", params).fetchone() is not None
+
+    def insert_event(self, row: dict[str, Any], channels: Sequence[str], now: str) -> int | None:
+        """Write an event and one outbox row per channel; None if it already exists."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(
+            f"INSERT OR IGNORE INTO events ({columns}) VALUES ({marks})", tuple(row.values())
+        )
+        if cursor.rowcount == 0:
+            return None
+        event_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO outbox (event_id, channel, next_attempt_at, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(event_id, channel, now, now) for channel in channels],
+        )
+        return event_id
+
+
+def _source_state(row: dict[str, Any]) -> SourceState:
+    return SourceState(
+        name=row["name"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_polled_at=parse_iso(row["last_polled_at"]),
+        last_ok_at=parse_iso(row["last_ok_at"]),
+        next_poll_at=parse_iso(row["next_poll_at"]),
+        consecutive_errors=row["consecutive_errors"],
+        last_error=row["last_error"],
+        healthy=bool(row["healthy"]),
+        cursor=json.loads(row["cursor"] or "{}"),
+        items_seen=row["items_seen"],
+    )
+
+
+def _story_row(row: dict[str, Any]) -> StoryRow:
+    return StoryRow(
+        id=row["id"],
+        kind=row["kind"],
+        title=row["title"],
+        companies=tuple(json.loads(row["companies"])),
+        status=row["status"],
+        party=row["party"],
+        signature=row["signature"],
+        concepts=row["concepts"] or "",
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        outlet_count=row["outlet_count"],
+        answers_story_id=row["answers_story_id"],
+    )

@@ -1,0 +1,152 @@
+"""`monitor poll` over loopback feeds: dedup, one alert per story, failures isolated."""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from monitor.app import Monitor
+from monitor.config import Environment
+from monitor.notify.console import ConsoleNotifier
+from tests.conftest import make_config, rss
+
+CLAIM_TEXT = (
+    "Ford has held talks with Xiaomi about a joint venture to build electric vehicles "
+    "in the US, according to four people familiar with the matter."
+)
+
+
+def _syndicated(n: int) -> list[dict]:
+    titles = [
+        "Ford held talks with Xiaomi on US electric vehicle venture",
+        "Ford held talks with Xiaomi on U.S. EV venture - FT",
+        "Ford held talks with Xiaomi on US electric vehicle venture, FT reports",
+        "Ford reportedly held talks with Xiaomi on US electric vehicle venture",
+        "Ford held talks with Xiaomi on US electric vehicle venture: report",
+    ]
+    return [
+        {
+            "title": titles[i % len(titles)],
+            "link": f"https://outlet{i}.example.com/news/ford-xiaomi?utm_source=rss&i={i}",
+            "description": CLAIM_TEXT,
+        }
+        for i in range(n)
+    ]
+
+
+def _monitor(config, db_path: Path, out: io.StringIO) -> Monitor:
+    return Monitor(config, Environment(), db_path, notifiers={"console": ConsoleNotifier(out)})
+
+
+def test_five_syndicated_copies_give_one_claim_alert(httpserver: HTTPServer, db_path) -> None:
+    items = _syndicated(5)
+    httpserver.expect_request("/a.xml").respond_with_data(rss(items[:2], "Outlet A"))
+    httpserver.expect_request("/b.xml").respond_with_data(rss(items[2:4], "Outlet B"))
+    httpserver.expect_request("/c.xml").respond_with_data(rss(items[4:], "Outlet C"))
+    config = make_config([{"name": n, "url": httpserver.url_for(f"/{n}.xml")} for n in "abc"])
+    out = io.StringIO()
+    with _monitor(config, db_path, out) as monitor:
+        summary = monitor.poll()
+        stories = monitor.store.query("SELECT * FROM stories")
+        in_story = monitor.store.query("SELECT count(*) AS n FROM items WHERE story_id = 1")
+    assert summary.new_items == 5
+    assert out.getvalue().count("[CLAIM]") == 1
+    assert len(stories) == 1 and stories[0]["outlet_count"] == 3
+    assert in_story[0]["n"] == 5
+
+
+def test_second_poll_of_unchanged_feeds_stores_and_alerts_nothing(
+    httpserver: HTTPServer, db_path
+) -> None:
+    body = rss(_syndicated(3))
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        body, headers={"ETag": '"v1"', "Content-Type": "application/rss+xml"}
+    )
+    config = make_config([{"name": "feed", "url": httpserver.url_for("/feed.xml")}])
+    out = io.StringIO()
+    with _monitor(config, db_path, out) as monitor:
+        first = monitor.poll()
+        alerts_after_first = out.getvalue()
+        second = monitor.poll()
+        items = monitor.store.query("SELECT count(*) AS n FROM items")[0]["n"]
+    assert first.new_items == 3 and first.delivery.sent == 1
+    assert second.new_items == 0 and second.events == 0 and second.delivery.sent == 0
+    assert items == 3
+    assert out.getvalue() == alerts_after_first
+
+
+def test_not_modified_is_a_cheap_success(httpserver: HTTPServer, db_path) -> None:
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(rss(_syndicated(1)), headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(handler)
+    config = make_config([{"name": "feed", "url": httpserver.url_for("/feed.xml")}])
+    with _monitor(config, db_path, io.StringIO()) as monitor:
+        monitor.poll()
+        second = monitor.poll()
+        state = monitor.store.source_states()["feed"]
+    assert second.results[0].not_modified
+    assert state.etag == '"v1"' and state.consecutive_errors == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("html", "HTML page"), ("500", "HTTP 500"), ("timeout", "request deadline")],
+)
+def test_a_broken_source_costs_one_line_and_spares_the_others(
+    threaded_httpserver: HTTPServer,
+    db_path,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+    expected: str,
+) -> None:
+    httpserver = threaded_httpserver
+    httpserver.expect_request("/good.xml").respond_with_data(rss(_syndicated(1)))
+    if kind == "html":
+        httpserver.expect_request("/bad.xml").respond_with_data(
+            "<html><body><h1>Welcome</h1></body></html>", content_type="text/html"
+        )
+    elif kind == "500":
+        httpserver.expect_request("/bad.xml").respond_with_data("oops", status=500)
+    else:
+        httpserver.expect_request("/bad.xml").respond_with_handler(
+            lambda request: (time.sleep(3), Response("late"))[1]
+        )
+    config = make_config(
+        [
+            {"name": "good", "url": httpserver.url_for("/good.xml")},
+            {"name": "bad", "url": httpserver.url_for("/bad.xml")},
+        ],
+        monitor={"request_timeout": "1s"},
+    )
+    caplog.set_level(logging.WARNING)
+    with _monitor(config, db_path, io.StringIO()) as monitor:
+        summary = monitor.poll()
+        state = monitor.store.source_states()["bad"]
+    by_name = {r.source: r for r in summary.results}
+    assert by_name["good"].new_items == 1 and by_name["good"].ok
+    assert expected in (by_name["bad"].error or "")
+    lines = [r for r in caplog.records if "bad" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].exc_info is None  # one line, no traceback
+    assert state.consecutive_errors == 1 and expected in (state.last_error or "")
+    assert state.next_poll_at is not None  # retried on a later poll, with backoff
+    assert state.next_poll_at > datetime.now(UTC) + timedelta(seconds=30)
+
+
+def test_old_items_are_stored_without_alerting(httpserver: HTTPServer, db_path) -> None:
+    old = _syndicated(1)[0] | {"published": datetime.now(UTC) - timedelta(days=10)}
+    httpserver.expect_request("/feed.xml").respond_with_data(rss([old]))
+    config = make_config([{"name": "feed", "url": httpserver.url_for("/feed.xml")}])
+    out = io.StringIO()
+    with _monitor(config, db_path, out) as monitor:
+        summary = monitor.poll()
+    assert summary.new_items == 1 and summary.events == 0 and out.getvalue() == ""
