@@ -26,12 +26,12 @@ _STANCE_WORDS = concepts(
 class Analyzer:
     def __init__(self, companies: Sequence[Company]) -> None:
         self.entities = EntityMatcher(companies)
-        self.stance = StanceClassifier()
         words: set[str] = set()
         for company in companies:
             for alias in (company.name, *company.aliases, *company.context_aliases):
                 words |= concepts(alias)
         self._company_words = frozenset(words)
+        self.stance = StanceClassifier(self._company_words)
 
     def analyse_text(
         self,

@@ -1,15 +1,16 @@
 """Which configured companies a text mentions.
 
 One compiled regular expression finds every alias at once; a few rules then drop
-the false friends that a user should not have to list: people named Ford, the
-Ford Foundation, "ford" the verb, "F" outside a ticker context, and model names
-that are ordinary words ("Seal", "Dolphin") outside an automotive context.
+the false friends that a user should not have to list: people named Ford, places
+and institutions named after them (the Ford Foundation, Lincoln, Nebraska), "ford"
+the verb, tickers outside a ticker context, millet (小米粥), and model names that are
+ordinary words ("Seal", "Tang", "Bronco") outside an automotive context.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..config import Company
@@ -24,156 +25,42 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 # First names, titles and roles that, right before a surname alias, make it a person.
 _PERSON_BEFORE = frozenset(
-    [
-        "harrison",
-        "gerald",
-        "jerry",
-        "betty",
-        "tom",
-        "henry",
-        "edsel",
-        "glenn",
-        "john",
-        "johnny",
-        "whitey",
-        "doug",
-        "rob",
-        "rob's",
-        "lizzie",
-        "christine",
-        "blasey",
-        "susan",
-        "madox",
-        "dr",
-        "dr.",
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "president",
-        "senator",
-        "sen.",
-        "sen",
-        "rep.",
-        "rep",
-        "congressman",
-        "congresswoman",
-        "premier",
-        "judge",
-        "coach",
-        "officer",
-        "detective",
-        "sheriff",
-        "mayor",
-        "governor",
-        "gov.",
-        "actor",
-        "actress",
-        "star",
-        "singer",
-        "designer",
-        "director",
-        "justice",
-        "lady",
-        "sir",
-        "lord",
-        "aunt",
-        "uncle",
-        "cousin",
-        "grandma",
-        "mom",
-        "dad",
-        "brother",
-        "sister",
-        "william",
-        "chris",
-        "michael",
-        "james",
-        "david",
-        "mike",
-        "paul",
-        "peter",
-        "steve",
-        "kevin",
-        "mark",
-        "robert",
-        "richard",
-        "tony",
-        "anthony",
-        "daniel",
-        "matt",
-        "matthew",
-        "andrew",
-        "andy",
-        "ben",
-        "jack",
-        "joe",
-        "joseph",
-        "charles",
-        "eric",
-        "scott",
-        "george",
-        "frank",
-        "gary",
-        "larry",
-        "jeff",
-        "jason",
-        "brian",
-        "ryan",
-        "adam",
-        "alan",
-        "alex",
-        "nick",
-        "patrick",
-        "sam",
-        "sarah",
-        "emily",
-        "anna",
-        "mary",
-        "karen",
-        "linda",
-        "lisa",
-        "jennifer",
-        "jessica",
-        "laura",
-        "michelle",
-        "rachel",
-        "rebecca",
-        "emma",
-        "olivia",
-        "sophia",
-        "kate",
-        "katie",
-        "helen",
-        "julie",
-        "amy",
-        "ellen",
-        "ruth",
-        "tennessee",
-        "abraham",
-        "abe",
-    ]
+    """harrison gerald jerry betty tom henry edsel glenn john johnny whitey doug rob
+    lizzie christine blasey susan madox dr dr. mr mr. mrs mrs. ms ms. miss president
+    senator sen. sen rep. rep congressman congresswoman premier judge coach officer
+    detective sheriff mayor governor gov. actor actress star singer designer director
+    justice lady sir lord aunt uncle cousin grandma mom dad brother sister chris michael
+    james david mike paul peter steve kevin robert richard tony anthony daniel matt
+    matthew andrew andy ben jack joe joseph charles eric scott george frank gary larry jeff
+    jason brian ryan adam alan alex nick patrick sam sarah emily anna mary karen linda lisa
+    jennifer jessica laura michelle rachel rebecca emma olivia sophia kate katie helen
+    julie amy ellen ruth tennessee abraham abe coppola uss navy usaf""".split()
 )
-# Bill Ford and Jim Farley speak for the company: the exec list is checked first.
-_COMPANY_PEOPLE_BEFORE = frozenset({"bill", "william", "henry ii"})
+# Bill Ford speaks for the company.
+_COMPANY_PEOPLE_BEFORE = frozenset({"bill", "william"})
+# After a surname or place-like alias: an institution or a place, not the company.
 _NOT_COMPANY_AFTER = re.compile(
-    r"^(?:'s\s+)?(?:foundation|theat(?:re|er)|madox|fellowship|fellows|center|centre|"
-    r"hall|library|school|academy|presidential|administration|pardon|museum|"
-    r"health|hospital|field\s+house|prize|scholars?)\b",
+    r"^(?:['’]s\s+)?(?:foundation|theat(?:re|er)|madox|fellowship|fellows|cent(?:er|re)|"
+    r"hall|library|school|academy|presidential|administration|pardon|museum|memorial|"
+    r"health|hospital|field\b|prize|scholars?|park|tunnel|university|college|square|"
+    r"street|st\.|road|avenue|ave\.|highway|county|cathedral|city\s+(?:fc|council)|"
+    r"airport|dynasty|era|period|emperor|poem|poetry|beauty|coppola|"
+    r"(?:class\s+)?(?:aircraft\s+)?carrier|,\s*(?:nebraska|ne|england|uk|illinois)\b)",
     re.I,
 )
 _AUTOMOTIVE_CONTEXT = re.compile(
-    r"\b(?:ev|evs|car|cars|sedan|suv|suvs|hatchback|pickup|truck|vehicles?|deliveries|"
-    r"delivered|launch(?:es|ed)?|priced?|pricing|range|battery|batteries|km|mph|phev|"
-    r"dm-i|dm-p|hybrid|electric|test\s+drive|review|registrations|sales|sold|units|"
-    r"model|trim|orders|production|facelift|byd|denza|automaker|carmaker|motor|"
-    r"charging|kwh|plant|dealers?|drive|driving|crash|recall|sea|ocean)\b",
+    r"\b(?:ev|evs|car|cars|sedan|suv|suvs|crossover|hatchback|coupe|wagon|pickup|truck|"
+    r"vehicles?|deliveries|delivered|launch(?:es|ed)?|priced?|pricing|range|battery|"
+    r"batteries|km|mph|kph|phev|dm-i|dm-p|hybrid|electric|test\s+drive|review|"
+    r"registrations|sales|sold|units|model|trim|orders|production|facelift|byd|denza|"
+    r"automaker|carmaker|motor|charging|kwh|plant|dealers?|drive|driving|crash|recall|"
+    r"laps?|nürburgring|nurburgring|track|horsepower|hp|engine|v8|v6|turbo|mpg|awd|4x4|"
+    r"towing|ford|lincoln|xiaomi|gt|gtd|mach-e|raptor|wltp|cltc|nedc)\b",
     re.I,
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’]*)\s*$")
+# Chinese names that are also ordinary words: 小米 is millet in 小米粥 (millet porridge).
+_CJK_NOT_AFTER = {"小米": "粥饭飯酒糕面麵椒辣", "福特": "", "比亚迪": ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +69,7 @@ class _Alias:
     text: str
     case_sensitive: bool  # an ordinary word in lower case ("ford the river")
     needs_context: bool  # counts only beside automotive words
-    surname: bool  # a bare surname that people share with the company
+    surname: bool  # a single word that people, places and institutions share
 
 
 def _is_word(alias: str) -> bool:
@@ -196,26 +83,20 @@ class EntityMatcher:
         self._aliases: dict[str, list[_Alias]] = {}
         for company in companies:
             for text in {company.name, *company.aliases}:
-                self._add(
-                    _Alias(
-                        company.id,
-                        text,
-                        _is_word(text),
-                        False,
-                        surname=text.isalpha() and " " not in text,
-                    )
-                )
+                single_word = text.isalpha() and " " not in text
+                self._add(_Alias(company.id, text, _is_word(text), False, single_word))
             for text in company.context_aliases:
-                self._add(_Alias(company.id, text, True, True, surname=False))
+                self._add(_Alias(company.id, text, True, True, True))
             for ticker in company.tickers:
-                self._add(_Alias(company.id, ticker, True, False, surname=False))
+                self._add(_Alias(company.id, ticker, True, False, False))
         latin = sorted((a for a in self._aliases if not _CJK.search(a)), key=len, reverse=True)
         cjk = sorted((a for a in self._aliases if _CJK.search(a)), key=len, reverse=True)
         parts = []
         if latin:
             body = "|".join(_alias_pattern(a) for a in latin)
-            # A plural or possessive ("F-150s", "Ford's") still names the company.
-            parts.append(rf"(?<![{_EDGE}])(?:{body})(?=(?:['’]?s)?(?![{_EDGE}]|-[{_EDGE}]))")
+            # A plural, possessive or compound ("F-150s", "Ford's", "Xiaomi-badged") still
+            # names the company.
+            parts.append(rf"(?<![{_EDGE}])(?:{body})(?=(?:['’]?s)?(?![{_EDGE}]))")
         if cjk:
             parts.append("|".join(re.escape(a) for a in cjk))
         self._pattern = re.compile("|".join(parts) or r"(?!x)x", re.I)
@@ -227,12 +108,19 @@ class EntityMatcher:
         """Every mention in the text, in order."""
         mentions = []
         context: bool | None = None
+        shouting = text.isupper()
         for match in self._pattern.finditer(text):
             found = match.group(0)
             for alias in self._aliases.get(_key(found), ()):
-                if alias.case_sensitive and not (found == alias.text or found.isupper()):
+                if (
+                    alias.case_sensitive
+                    and found != alias.text
+                    and not (found.isupper() and (shouting or not alias.needs_context))
+                ):
                     continue
-                if alias.surname and _names_someone_else(text, match.start(), match.end()):
+                if _CJK.search(found) and _cjk_false_friend(found, text, match.end()):
+                    continue
+                if alias.surname and _names_something_else(text, match.start(), match.end()):
                     continue
                 if alias.needs_context:
                     if context is None:
@@ -257,12 +145,15 @@ def _alias_pattern(alias: str) -> str:
     return escaped.replace(":", r"\s*[:：]").replace(r"\s+\s*", r"\s*")
 
 
-def _names_someone_else(text: str, start: int, end: int) -> bool:
-    """A surname alias used for a person or an institution named after one."""
-    after = text[end : end + 40]
-    if _NOT_COMPANY_AFTER.match(after.lstrip()) and not after.lstrip().lower().startswith(
-        ("motor", "center console")
-    ):
+def _cjk_false_friend(found: str, text: str, end: int) -> bool:
+    after = _CJK_NOT_AFTER.get(found, "")
+    return bool(after) and end < len(text) and text[end] in after
+
+
+def _names_something_else(text: str, start: int, end: int) -> bool:
+    """A single-word alias used for a person, or a place or institution named after one."""
+    after = text[end : end + 40].lstrip()
+    if _NOT_COMPANY_AFTER.match(after):
         return True
     before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
     if not before:
@@ -270,17 +161,15 @@ def _names_someone_else(text: str, start: int, end: int) -> bool:
     word = before.group(1).lower().rstrip("’'")
     if word in _COMPANY_PEOPLE_BEFORE:
         return False
-    # "Gerald R. Ford": an initial between first name and surname.
-    if re.fullmatch(r"[a-z]\.", word):
-        earlier = _WORD_BEFORE.search(
-            text[max(0, before.start() + start - 30 - 30) : max(0, start - 30) + before.start()]
-        )
+    if re.fullmatch(r"[a-z]\.", word):  # "Gerald R. Ford": look past the initial
+        earlier = _WORD_BEFORE.search(text[max(0, start - 60) : start - len(before.group(0))])
         return bool(earlier and earlier.group(1).lower() in _PERSON_BEFORE)
+    if word in ("denver", "miami", "texas", "navy", "park", "the") and text[start:end].lower() in (
+        "bronco",
+        "dolphin",
+        "ranger",
+        "seal",
+        "shark",
+    ):
+        return True
     return word in _PERSON_BEFORE and before.group(1)[:1].isupper()
-
-
-def mentioned(matcher: EntityMatcher, texts: Iterable[str]) -> list[str]:
-    found: set[str] = set()
-    for text in texts:
-        found.update(matcher.companies(text))
-    return sorted(found)

@@ -1,14 +1,16 @@
 """Stance: does a text make a claim, deny one, confirm one, or none of these?
 
 Rules, in order, each naming the cue that decided (DESIGN.md §5):
-1. a question, or a non-answer ("declined to comment"), or "did not deny" is not
-   a denial;
-2. a ruling or a refusal of a customer ("court denies Ford's motion", "denied a
-   warranty claim") is not a denial of a report;
-3. a denial cue ("denies", "completely false and baseless", "not negotiating")
-   is a denial when the company says it, not when anonymous sources do;
-4. a confirmation cue not negated ("confirms", not "declined to confirm");
-5. a report cue ("sources say", "reportedly", "in talks", "FT reports") is a claim.
+1. a question, "did not deny", a court ruling or a refusal of a customer ("court
+   denies Ford's motion", "denied a warranty claim") is not a denial: neutral;
+   a non-answer ("declined to comment") is ignored, the rest of the text decides;
+2. a denial cue ("denies", "completely false and baseless", "pure speculation")
+   is a denial; a negated plan or talk ("not negotiating", "no plans to") is a
+   denial when the company says it, and a claim when anonymous sources do;
+3. a confirmation cue, not negated or hedged ("confirms", "announces a plant";
+   not "declined to confirm", "could announce");
+4. a report cue ("sources say", "reportedly", "in talks", "said to", "FT reports")
+   is a claim.
 Relative to a given claim, a denial or confirmation must be about that claim.
 """
 
@@ -16,10 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..models import Mention, Stance, StanceResult
-from .text import concepts, jaccard, normalise
+from .text import concepts, normalise
 
 __all__ = ["StanceClassifier", "classify_stance"]
 
@@ -28,172 +29,224 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
 
 
-# Questions: a headline that asks is not a statement.
-_QUESTION = re.compile(r"\?\s*[\"')\]]*\s*$")
-_QUESTION_OPENERS = re.compile(
-    r"^\s*(?:is|are|was|were|will|would|could|can|should|does|do|did|has|have|why|how|what)"
-    r"\b[^.!:]*\?",
-    re.I,
+_OUTLETS = (
+    r"ft|financial\s+times|reuters|bloomberg|wsj|wall\s+street\s+journal|nikkei(?:\s+asia)?|"
+    r"cnbc|the\s+information|caixin|latepost|36kr|electrek|cnevpost|carnewschina|"
+    r"automotive\s+news|handelsblatt|nyt|new\s+york\s+times|axios|semafor|the\s+verge|"
+    r"techcrunch|scmp|south\s+china\s+morning\s+post|yicai|jiemian|sina|sohu|bbc|"
+    r"guardian|the\s+times|times|telegraph|politico|insideevs|teslarati|autocar|"
+    r"automobilwoche|der\s+spiegel|spiegel|le\s+monde|les\s+echos|la\s+stampa|"
+    r"nikkei\s+asian\s+review|gasgoo|cls|21st\s+century\s+business\s+herald|"
+    r"the\s+paper|ithome|mydrivers|kyodo|yonhap|dpa|afp|ap|associated\s+press|"
+    r"business\s+insider|insider|fortune|forbes|the\s+economist|economist|"
+    r"local\s+media|state\s+media|chinese\s+media|media"
 )
 
+_QUESTION_END = re.compile(r"\?\s*[\"')\]]*\s*$")
+_QUESTION_OPENER = re.compile(
+    r"^\s*(?:is|are|was|were|will|would|could|can|should|does|do|did|has|have|why|how|"
+    r"what|who|when|where)\b[^.!:]*\?",
+    re.I,
+)
 _NON_ANSWER = _rx(
     r"\b(?:declined|refused|decline|declines|refuses)\s+to\s+(?:comment|elaborate|discuss|"
-    r"respond|say)\b",
+    r"respond|say\s+more)\b",
     r"\bno\s+(?:immediate\s+)?comment\b",
-    r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not)\s+(?:immediately\s+)?"
+    r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not)\s+(?:yet\s+)?(?:immediately\s+)?"
     r"(?:respond|reply|return)",
     r"\bcould\s+not\s+(?:immediately\s+)?be\s+reached\b",
-    r"\bnot\s+available\s+for\s+comment\b",
+    r"\bnot\s+(?:immediately\s+)?available\s+for\s+comment\b",
     r"\bwithout\s+(?:giving|providing)\s+(?:a\s+)?comment\b",
 )
 _NOT_DENIED = _rx(
     r"\b(?:did\s+not|didn't|does\s+not|doesn't|would\s+not|wouldn't|will\s+not|won't|"
-    r"has\s+not|hasn't|refused\s+to|declined\s+to|failed\s+to)\s+(?:explicitly\s+|directly\s+)?"
-    r"(?:deny|denied|refute|rule\s+out|dismiss)",
-    r"\bstopped\s+short\s+of\s+(?:denying|refuting|ruling\s+out)",
+    r"has\s+not|hasn't|refused\s+to|declined\s+to|failed\s+to)\s+(?:explicitly\s+|directly\s+|"
+    r"outright\s+)?(?:deny|denied|refute|rule\s+out|dismiss)",
+    r"\bstopped\s+short\s+of\s+(?:a\s+)?(?:denial|denying|refuting|ruling\s+out)",
     r"\bno\s+denial\b",
     r"\bnot\s+(?:a\s+)?denial\b",
 )
-# A ruling, or a company refusing a customer: "denies" without any report in sight.
+# A ruling, or a company refusing a customer: "denies" with no report in sight.
+_LEGAL_OBJECT = (
+    r"motion|motions|appeal|appeals|petition|request|requests|bid\s+to|application|bail|"
+    r"injunction|patent|trademark|visa|permit|licen[cs]e|warranty|insurance|refund|refunds|"
+    r"coverage|benefits|loan|repair|repairs|compensation|reimbursement|"
+    r"(?:warranty|insurance|customer|owners?'?|flood|damage)\s+claims?"
+)
 _RULING = _rx(
-    r"\b(?:court|judge|judges|jury|regulators?|tribunal|panel|commission|ftc|sec|nhtsa|"
-    r"ntsb|epa|doj|justice\s+department|appeals?\s+court|supreme\s+court|arbitrator|"
-    r"board|agency|ministry|eu|government|ruling|patent\s+office)\b[^.;]{0,60}?\b"
-    r"(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?|throws?\s+out|turns?\s+down)\b",
-    r"\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?)\s+(?:\w+\s+){0,3}?"
-    r"(?:motion|motions|appeal|appeals|petition|request|bid\s+to|lawsuit|suit|"
-    r"class\s+action|application|bail|injunction|patent|trademark|visa|permit|"
-    r"warranty|insurance|refund|coverage|benefits|loan|repair|repairs|"
-    r"(?:warranty|insurance|customer|owners?'?)\s+claims?)\b",
-    r"\bclaims?\s+(?:were|was|are|is|being|got)\s+denied\b",
-    r"\b(?:warranty|insurance|customer|owners?'?)\s+claims?\b[^.;]{0,40}\bden(?:y|ies|ied)\b",
+    r"\b(?:court|courts|judge|judges|jury|tribunal|arbitrator|magistrate|appeals?\s+court|"
+    r"supreme\s+court)\b[^.;]{0,60}?\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?|"
+    r"throws?\s+out|threw\s+out|turns?\s+down|tosses|tossed)\b",
+    r"\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?|turns?\s+down|turned\s+down)"
+    rf"\s+(?:\w+[\s-]+){{0,3}}?(?:{_LEGAL_OBJECT})\b",
+    r"\bclaims?\s+(?:were|was|are|is|being|got)\s+(?:denied|rejected)\b",
+    r"\b(?:insurer|insurers|insurance|underwriter)\b[^.;]{0,40}\bden(?:y|ies|ied)\b",
+    r"\bden(?:y|ies|ied)\s+(?:the|a|his|her|their|its)\s+(?:\w+\s+)?(?:claims?|requests?)\s+"
+    r"(?:because|after|from|by\s+a|filed|submitted|for\s+(?:a|the)\s+(?:repair|refund))",
 )
 _DENIAL_STRONG = _rx(
     r"\b(?:den(?:y|ies|ied|ying)|denial\s+of|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|"
-    r"debunk(?:s|ed)?)\b",
+    r"debunk(?:s|ed)?|disput(?:e|es|ed)\s+(?:the\s+)?(?:report|claim|story))\b",
     r"\b(?:rejects?|rejected|rejecting|dismiss(?:es|ed|ing)?|slams?|slammed|shoots?\s+down|"
-    r"shot\s+down|brushe[sd]\s+off|pushes\s+back\s+on|pushed\s+back\s+on|pours?\s+cold\s+"
-    r"water\s+on|poured\s+cold\s+water\s+on|quashe[sd]|squashe[sd]|scotche[sd]|"
-    r"knocks?\s+down|knocked\s+down)\s+(?:\w+\s+){0,4}?(?:reports?|claims?|rumou?rs?|"
-    r"speculation|story|stories|article|allegations?|suggestions?|talk|media|reporting|"
-    r"idea|notion)\b",
-    r"\b(?:calls?|called|labels?|labelled|labeled|terms?|termed|brands?|branded)\b[^.;]{0,80}?"
-    r"\b(?:false|untrue|inaccurate|baseless|groundless|fake|fabricated|incorrect|wrong|"
-    r"misleading|speculation|rumou?r|nonsense|rubbish|fiction)\b",
-    r"\b(?:completely|totally|entirely|absolutely|categorically|patently|simply|wholly)\s+"
-    r"(?:false|untrue|baseless|groundless|inaccurate|fabricated|incorrect|wrong|"
-    r"unfounded|made\s+up)\b",
+    r"shot\s+down|brush(?:es|ed)?\s+(?:off|aside)|push(?:es|ed)?\s+back\s+(?:on|against)|"
+    r"pours?\s+cold\s+water\s+on|poured\s+cold\s+water\s+on|quash(?:es|ed)?|"
+    r"squash(?:es|ed)?|scotch(?:es|ed)?|knocks?\s+down|knocked\s+down|hits?\s+back\s+at|"
+    r"contradict(?:s|ed)?|swats?\s+(?:down|away)|plays?\s+down|played\s+down|"
+    r"downplay(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:\w+[\s-]+){0,4}?(?:reports?|claims?|"
+    r"rumou?rs?|speculation|story|stories|article|allegations?|suggestions?|talk|"
+    r"media|reporting|idea|notion|chatter|gossip|hearsay)\b",
+    r"\b(?:calls?|called|calling|labels?|labell?ed|terms?|termed|brands?|branded|describes?|"
+    r"described|dubs?|dubbed)\b[^.;]{0,80}?(?:\bfalse\b|\buntrue\b|\binaccurate\b|\bbaseless\b|"
+    r"\bgroundless\b|\bfake\b|\bfabricat\w*|\bincorrect\b|\bwrong\b|\bmisleading\b|"
+    r"\bspeculat\w*|\brumou?r\b|\bnonsense\b|\brubbish\b|\bfiction\w*|\bnot\s+accurate\b|"
+    r"\bnot\s+true\b|\bnot\s+correct\b|\bunfounded\b|\bbogus\b|\bmisinformation\b)",
+    r"\b(?:completely|totally|entirely|absolutely|categorically|patently|simply|wholly|"
+    r"utterly|100%)\s+(?:false|untrue|baseless|groundless|inaccurate|fabricated|incorrect|"
+    r"wrong|unfounded|made\s+up|fake|not\s+true)\b",
     r"\b(?:false|untrue|fake)\s+and\s+(?:baseless|groundless|misleading|unfounded)\b",
-    r"\bfake\s+news\b",
-    r"\bno\s+(?:truth|basis|merit|substance)\s+(?:to|in|behind)\b",
-    r"\bnot\s+true\b|\bisn't\s+true\b|\bis\s+untrue\b|\bare\s+untrue\b|\bis\s+false\b|"
-    r"\bare\s+false\b|\bwas\s+false\b|\bis\s+baseless\b|\bare\s+baseless\b|\bis\s+inaccurate\b",
-    r"\bwithout\s+(?:any\s+)?(?:basis|foundation)\b|\bunfounded\b|\bgroundless\b|\bbaseless\b",
-    r"\bset(?:s|ting)?\s+the\s+record\s+straight\b",
-    r"否认|辟谣|不实|谣言|纯属虚构|子虚乌有|并无此事",
+    r"\bfake\s+news\b|\bmisinformation\b|\bnot\s+based\s+(?:on|in)\s+fact",
+    r"\b(?:pure|mere|just|only|idle|wild)\s+speculation\b|\bspeculation\b[\"'”]?\s+with\s+no\b",
+    r"\bno\s+(?:truth|basis|merit|substance|foundation)\b",
+    r"\b(?:is|are|was|were|be)\s+[\"']?(?:not\s+true|untrue|false|baseless|inaccurate|"
+    r"not\s+accurate|fake|incorrect|wrong|unfounded|groundless|nonsense|rubbish|"
+    r"fabricated|made\s+up|fiction)\b",
+    r"\bisn't\s+true\b|\baren't\s+true\b|\bwithout\s+(?:any\s+)?(?:basis|foundation)\b|"
+    r"\bunfounded\b|\bgroundless\b|\bbaseless\b",
+    r"\bset(?:s|ting)?\s+the\s+record\s+straight\b|\bno\s+such\s+thing\b",
+    r"\bden(?:y|ies|ied)\s+(?:any\s+)?(?:wrongdoing|allegations?|liability|accusations?|"
+    r"charges?)\b",
+    r"否认|否認|辟谣|闢謠|不实|不實|谣言|謠言|纯属虚构|純屬虛構|子虚乌有|子虛烏有|"
+    r"并无此事|並無此事|不属实|不屬實|假消息|假新闻|假新聞",
 )
 # Negated plans and talks: a denial when the company says so, a claim when sources do.
 _DENIAL_NEGATED = _rx(
-    r"\b(?:no|not\s+any)\s+(?:current\s+)?(?:plans?|intention|talks|negotiations|discussions|"
-    r"agreement|deal|truth)\b",
-    r"\b(?:is|are|was|were|has\s+been|have\s+been)?\s*(?:not|n't|never)\s+(?:currently\s+)?"
-    r"(?:in\s+(?:talks|negotiations|discussions)|negotiating|considering|planning|"
-    r"pursuing|looking\s+to|seeking|talking)\b",
-    r"\b(?:has|have|had)\s*(?:not|n't|never)\s+(?:held|had|been\s+in|engaged\s+in|"
-    r"entered)\b",
-    r"\b(?:did|does|do)\s*(?:not|n't)\s+(?:hold|have\s+(?:any\s+)?plans|plan|intend|"
-    r"engage)\b",
-    r"\bnever\s+(?:held|had|discussed|negotiated|planned|considered)\b",
-    r"\bnothing\s+to\s+(?:it|the\s+reports?|announce)\b",
-    r"\bno\s+such\s+(?:talks|plans?|deal|agreement|discussions)\b",
-    r"\bruled?\s+out\b|\brules\s+out\b",
-    r"没有(?:计划|任何计划)|未与|无意|并未",
+    r"\b(?:no|not\s+any)\s+(?:current\s+|immediate\s+|such\s+)?(?:plans?|intention|intent|"
+    r"talks|negotiations|discussions|agreement|deal|interest\s+in|decision|timetable)\b",
+    r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|we're|they're)?\s*(?:not|n't|never)\s+"
+    r"(?:currently\s+|actively\s+)?(?:in\s+(?:talks|negotiations|discussions)|negotiating|"
+    r"considering|planning|pursuing|looking\s+(?:to|at)|seeking|talking|exploring|"
+    r"cutting|selling|closing|leaving|exiting|building|entering|raising|"
+    r"in\s+the\s+works|on\s+the\s+table|for\s+sale)\b",
+    r"\b(?:has|have|had)\s*(?:not|n't|never)\s+(?:held|had|been\s+in|engaged\s+in|entered|"
+    r"discussed|approached|met|signed|decided|made\s+(?:a|any)\s+decision)\b",
+    r"\b(?:did|does|do)\s*(?:not|n't)\s+(?:hold|have\s+(?:any\s+)?plans|plan|intend|engage|"
+    r"exist)\b",
+    r"\bnever\s+(?:held|had|discussed|negotiated|planned|considered|met)\b",
+    r"\bnothing\s+to\s+(?:it|the\s+reports?|announce|share)\b",
+    r"\bruled?\s+out\b|\brules\s+out\b|\bremains?\s+(?:fully\s+)?committed\b|"
+    r"\b(?:on|remains\s+on)\s+track\b|\bno\s+change\s+to\b|\bno\s+truth\b",
+    r"没有(?:任何)?(?:计划|打算)|沒有(?:任何)?(?:計劃|打算)|暂无|暫無|未与|未與|无意|無意|"
+    r"并未|並未|没有.{0,6}计划|沒有.{0,6}計劃|不会|不會",
+)
+_CORPORATE_OBJECT = (
+    r"plant|plants|factory|factories|facility|site|joint\s+venture|jv|partnership|"
+    r"partner|alliance|deal|agreement|investment|invest|acquisition|acquire|takeover|stake|"
+    r"merger|entry|enter|expansion|expand|job\s+cuts|layoffs|cuts|cut|cancel\w*|exit|"
+    r"withdraw\w*|hub|headquarters|cent(?:er|re)|mou|memorandum|collaboration|cooperation|"
+    r"listing|ipo|spin-?off|sale|price\s+cuts?|recall|production|closure|shut\w*|plans?|"
+    r"programme|program|strategy|build|building"
 )
 _CONFIRMATION = _rx(
     r"\bconfirm(?:s|ed|ing)?\b",
-    r"\backnowledg(?:e|es|ed|ing)\b",
-    r"\bverif(?:y|ies|ied)\b",
+    r"\backnowledg(?:e|es|ed|ing)\b|\bverif(?:y|ies|ied)\b|\bit'?s\s+official\b|"
+    r"\bon\s+the\s+record\b|\bsays?\s+(?:the\s+)?report\s+(?:is|was)\s+(?:accurate|correct|"
+    r"true)\b",
     r"\b(?:officially|formally)\s+(?:announce[sd]?|unveil(?:s|ed)?|launch(?:es|ed)?|"
-    r"sign(?:s|ed)?|open(?:s|ed)?)\b",
-    r"\b(?:announces?|announced|unveils?|unveiled)\b",
-    r"\bsigns?\s+(?:a\s+)?(?:deal|agreement|mou|memorandum|contract|partnership)\b",
-    r"\bin\s+a\s+(?:statement|press\s+release|filing)\b[^.]{0,60}\b(?:said|says)\b",
-    r"证实|确认|宣布|官宣",
+    r"sign(?:s|ed)?|open(?:s|ed)?|agree[sd]?|enter(?:s|ed)?|join(?:s|ed)?)\b",
+    r"\bseal(?:s|ed)\s+(?:a\s+|the\s+|its\s+)?(?:deal|agreement|pact|takeover)\b",
+    r"\b(?:announces?|announced|unveils?|unveiled|reveals?|revealed|signs?|signed|"
+    r"inks?|inked|completes?|completed|agrees?|agreed|will\s+(?:build|open|"
+    r"invest|enter|cut|close|acquire))\b"
+    rf"[^.;]{{0,60}}?\b(?:{_CORPORATE_OBJECT})\b",
+    r"\bin\s+a\s+(?:statement|press\s+release|filing|stock\s+exchange\s+filing)\b",
+    r"证实|證實|确认|確認|宣布|官宣|正式",
 )
 _NOT_CONFIRMED = _rx(
     r"\b(?:not|n't|never|yet\s+to|refused\s+to|declined\s+to|unable\s+to|could\s+not|"
-    r"couldn't|without)\s+(?:immediately\s+|independently\s+|officially\s+|publicly\s+)?"
-    r"(?:confirm|verify|acknowledge)",
+    r"couldn't|without|neither|nor)\s+(?:immediately\s+|independently\s+|officially\s+|"
+    r"publicly\s+)?(?:confirm|verify|acknowledge)\w*",
     r"\bunconfirmed\b|\bunverified\b|\bnot\s+(?:been\s+)?confirmed\b",
     r"\bno\s+(?:official\s+)?confirmation\b",
+    r"\b(?:could|may|might|would|will|to|set\s+to|expected\s+to|plans?\s+to|poised\s+to|"
+    r"likely\s+to|soon)\s+(?:formally\s+|officially\s+)?(?:announce|confirm|unveil|sign)\w*",
 )
 _CLAIM = _rx(
     r"\bsources?\b(?:\s+\w+){0,3}\s+(?:say|said|says|told|tell|tells|indicate|suggest|"
     r"claim|familiar|close\s+to|with\s+knowledge)\b",
+    r"[-–—:,(]\s*(?:sources?|insiders?|report|reports|media|people\s+familiar)\s*\)?\s*$",
     r"\b(?:according\s+to|citing|cites|cited|per)\s+(?:a\s+|the\s+|an\s+|two\s+|three\s+|"
-    r"four\s+|five\s+|several\s+|multiple\s+|unnamed\s+|anonymous\s+)?(?:\w+\s+){0,2}?"
-    r"(?:report|reports|sources?|people|insiders?|documents?|media|memo|filing|"
-    r"newspaper|outlet|persons?|executives|officials|analysts)\b",
-    r"\bpeople\s+(?:familiar|with\s+knowledge|briefed|close\s+to|aware)\b",
-    r"\bperson\s+(?:familiar|with\s+knowledge|briefed)\b",
+    r"four\s+|five\s+|several\s+|multiple\s+|unnamed\s+|anonymous\s+)?(?:\w+\s+){0,3}?"
+    r"(?:report|reports|sources?|people|insiders?|documents?|media|memo|filing|newspaper|"
+    r"outlet|persons?|person|executives|officials|analysts|publication|daily|magazine|"
+    r"website|blog|leaks?|data|invoice|filings)\b",
+    rf"\b(?:according\s+to|citing|per)\s+(?:the\s+)?(?:{_OUTLETS})\b",
+    r"\bpeople\s+(?:familiar|with\s+knowledge|briefed|close\s+to|aware|in\s+the\s+know)\b",
+    r"\bperson\s+(?:familiar|with\s+knowledge|briefed|close\s+to)\b",
     r"\breportedly\b|\ballegedly\b|\bpurportedly\b|\brumou?red\b|\brumou?rs?\b|"
-    r"\bspeculation\b|\bleak(?:s|ed)?\b|\binsiders?\b|\bexclusive\b",
+    r"\bspeculation\b|\bleaked\b|\bleaks?\s*(?::|show|shows|suggest|suggests|reveal|reveals)|"
+    r"\binsiders?\b|\bexclusive\b|\bscoop\b|\bword\s+is\b|\btipsters?\b|\bwhispers?\b|"
+    r"\bgrapevine\b|\bunconfirmed\b",
     r"\b(?:is|are|was|were)\s+(?:said|reported|understood|believed|rumou?red|thought|"
-    r"expected|set|poised|likely)\s+to\b",
-    r"\breport(?:s|ed)?\s*(?::|says|said|claims|shows|suggests|finds|that)",
-    r"\b(?:ft|financial\s+times|reuters|bloomberg|wsj|wall\s+street\s+journal|nikkei|"
-    r"cnbc|the\s+information|caixin|latepost|36kr|electrek|cnevpost|carnewschina|"
-    r"automotive\s+news|handelsblatt|nyt|new\s+york\s+times|axios|semafor|the\s+verge|"
-    r"techcrunch|scmp|yicai|jiemian|sina|sohu|bbc|guardian|times|media)\s*"
-    r"(?:reports?|reported|says|said|:|-\s*$|reporting|learned|understands)",
-    r"\b(?:in|entered|enter|held|holds|hold|holding|opens?|opened)\s+(?:preliminary\s+|"
-    r"early\s+|advanced\s+|exclusive\s+|secret\s+|private\s+)?(?:talks|negotiations|"
-    r"discussions)\b",
+    r"expected|set|poised|likely|tipped|slated|due|tapped)\s+to\b",
+    r"\bsaid\s+to\s+(?!(?:reporters|journalists|the\s+press|analysts|investors|media|"
+    r"employees|staff|workers|dealers|customers)\b)",
+    r"\breport(?:s|ed)?\s*(?::|says|said|claims|shows|suggests|finds|that|indicates)",
+    rf"\b(?:{_OUTLETS})\s*(?:reports?|reported|says|said|:\s*$|reporting|learned|learns|"
+    r"understands|has\s+learned|claims|writes|wrote|revealed|reveals)\b",
+    rf"[-–—]\s*(?:{_OUTLETS})\s*\.?\s*$|,\s*(?:{_OUTLETS})\s+(?:says|said|reports)\s*\.?\s*$",
+    r",\s*(?:[\w.'’-]+\s+){0,6}(?:reported|reports|reporting)\b",
+    r"\b(?:in|entered|enter|held|holds|hold|holding|opens?|opened|began|begin|started)\s+"
+    r"(?:preliminary\s+|early\s+|advanced\s+|exclusive\s+|secret\s+|private\s+|"
+    r"exploratory\s+|late-stage\s+)?(?:talks|negotiations|discussions)\b",
     r"\b(?:weigh(?:s|ing|ed)?|consider(?:s|ing|ed)?|mull(?:s|ing|ed)?|explor(?:es|ing|ed)|"
     r"eye(?:s|ing)?|eyeing|studying|evaluating|plots?|plotting|prepar(?:es|ing)|"
-    r"nears?|nearing|close\s+to|in\s+line\s+for|gearing\s+up)\b",
+    r"scouts?|scouting|courts?|courting|sounds?\s+out|in\s+line\s+for|gearing\s+up|"
+    r"close\s+to\s+(?:a\s+)?(?:deal|agreement|buying|selling|signing))\b",
+    r"\bnear(?:s|ing)?\s+(?:a\s+|an\s+)?(?:deal|agreement|decision|settlement|pact|sale)\b",
     r"\bplans?\s+to\b|\bplanning\s+to\b|\bplanned\b|\bdiscuss(?:ed|es|ing)?\b|"
-    r"\bnegotiat(?:e|es|ed|ing)\b|\bin\s+the\s+works\b",
+    r"\bnegotiat(?:e|es|ed|ing)\b|\bin\s+the\s+works\b|\bon\s+the\s+table\b",
     r"\b(?:could|may|might)\s+(?:soon\s+)?(?:build|launch|enter|buy|acquire|sell|cut|close|"
-    r"open|partner|team|invest|announce|exit|shut|recall|merge|face)\b",
-    r"据报道|消息人士|知情人士|传闻|据悉|曝光|爆料|或将|拟",
+    r"open|partner|team|invest|announce|exit|shut|recall|merge|face|delay|raise|lower|"
+    r"list|bring|return|make|produce|supply)\b",
+    r"据.{0,24}(?:报道|報導|报导|消息)|據.{0,24}(?:報導|報道|消息)|消息人士|知情人士|传闻|"
+    r"傳聞|据悉|據悉|曝光|爆料|或将|或將|网传|網傳|传出|傳出|拟|擬|消息稱|消息称|爆",
 )
 # Who speaks: "<company> says", "a <company> spokesperson", "in a statement".
-_SPEECH = (
-    r"(?:says?|said|tells?|told|stated?|states|insists?|insisted|responds?|responded|"
-    r"clarifies|clarified|replies|replied|writes|wrote|posted|tweeted|adds|added|notes?|"
-    r"noted|stresses|stressed|emphasi[sz]ed|underlined|explains?|explained)"
-)
 _OWN_VOICE = _rx(
-    rf"\b{_SPEECH}\b",
+    r"\b(?:says?|said|tells?|told|stated?|states|insists?|insisted|responds?|responded|"
+    r"clarifies|clarified|replies|replied|writes|wrote|posted|tweeted|adds|added|notes?|"
+    r"noted|stresses|stressed|emphasi[sz]ed|underlined|explains?|explained|reiterat\w+)\b",
     r"\bspokes(?:person|man|woman|people)\b|\brepresentative\b|\bstatement\b|"
     r"\bpress\s+release\b|\bcommunications\b|\bpr\s+(?:director|chief|head)\b|"
-    r"\bceo\b|\bchairman\b|\bchief\b|\bexecutive\b|\bofficial\s+(?:account|channel)\b",
+    r"\bceo\b|\bchairman\b|\bchief\b|\bexecutive\b|\bofficial\s+(?:account|channel)\b|"
+    r"^\s*[\w\s.'’-]{2,40}:|回应|回應|表示|声明|聲明",
 )
 _ANONYMOUS = _rx(
     r"\bsources?\b",
     r"\bpeople\s+(?:familiar|with\s+knowledge|briefed|close)\b",
+    r"\bperson\s+(?:familiar|with\s+knowledge|briefed|close)\b",
     r"\binsiders?\b",
     r"\breportedly\b",
     r"\baccording\s+to\s+(?:a\s+|the\s+)?reports?\b",
     r"\breport(?:s|ed)?\s*(?::|says|said|claims|that)",
-    r"消息人士|知情人士|据报道",
+    r"\bsaid\s+to\b",
+    r"\bword\s+is\b",
+    r"消息人士|知情人士|据报道|據報導|网传|網傳",
 )
 _CLAIM_REFERENCE = _rx(
-    r"\b(?:reports?|claims?|rumou?rs?|speculation|story|stories|article|allegations?|media)\b"
+    r"\b(?:reports?|claims?|rumou?rs?|speculation|story|stories|article|allegations?|media|"
+    r"suggestions?)\b|报道|報導|传闻|傳聞|消息"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Cue:
-    stance: Stance
-    text: str
-    start: int
-    score: float
 
 
 class StanceClassifier:
-    """Rule-based stance with the cue that decided; stateless and thread-safe."""
+    """Rule-based stance with the cue that decided; stateless and thread-safe.
+
+    `company_words` (the configured names and aliases, as concepts) are left out when
+    comparing a text with a given claim: sharing a company is not sharing a claim."""
+
+    def __init__(self, company_words: frozenset[str] = frozenset()) -> None:
+        self.ignored = _STANCE_WORDS | company_words
 
     def classify(
         self,
@@ -206,66 +259,67 @@ class StanceClassifier:
         result = self._classify(text, mentions, speaks_for)
         if claim is None or result.stance is Stance.NEUTRAL:
             return result
-        return _relative_to(result, text, claim)
+        return _relative_to(result, text, claim, self.ignored)
 
     def _classify(
         self, text: str, mentions: Sequence[Mention], speaks_for: str | None
     ) -> StanceResult:
-        flat = normalise(text)
-        if _QUESTION.search(flat) and (_QUESTION_OPENERS.search(flat) or ":" not in flat):
-            return StanceResult(Stance.NEUTRAL, 0.7, "question")
-        # A non-answer decides nothing; what else the text says still counts.
-        cleaned = _NON_ANSWER.sub(" ", flat)
+        flat = normalise(text).strip()
+        if _QUESTION_OPENER.search(flat) or (_QUESTION_END.search(flat) and ":" not in flat):
+            return StanceResult(Stance.NEUTRAL, 0.7, "a question")
+        non_answer = _NON_ANSWER.search(flat)
+        cleaned = _NON_ANSWER.sub(" ", flat)  # a non-answer decides nothing
         not_denied = _NOT_DENIED.search(cleaned)
         if not_denied:
             return StanceResult(Stance.NEUTRAL, 0.7, not_denied.group(0))
-        cleaned = _RULING.sub(" ", cleaned)
-        denial = self._denial(cleaned, flat, speaks_for)
-        if denial is not None:
+        ruling = _RULING.search(cleaned)
+        if ruling:
+            return StanceResult(
+                Stance.NEUTRAL, 0.7, f"not a denial of a report: {ruling.group(0).strip()}"
+            )
+        unhedged = _NOT_CONFIRMED.sub(" ", cleaned)
+        confirmation = _CONFIRMATION.search(unhedged)
+        strong = _DENIAL_STRONG.search(cleaned)
+        if strong and not (
+            confirmation
+            and confirmation.start() < strong.start()
+            and "confirm" in confirmation.group(0)
+        ):
             return StanceResult(
                 Stance.DENIAL,
-                denial.score,
-                denial.text,
-                _speaker(mentions, denial.start, speaks_for),
+                0.9,
+                strong.group(0).strip(),
+                _speaker(mentions, strong.start(), speaks_for),
             )
-        without_negated_confirmations = _NOT_CONFIRMED.sub(" ", cleaned)
-        confirmation = _CONFIRMATION.search(without_negated_confirmations)
-        claim = _CLAIM.search(without_negated_confirmations)
-        if confirmation and not (claim and _ANONYMOUS.search(cleaned)):
+        negated = _DENIAL_NEGATED.search(cleaned)
+        anonymous = _ANONYMOUS.search(cleaned)
+        claim = _CLAIM.search(unhedged)
+        if negated and not (confirmation and confirmation.start() < negated.start()):
+            own_voice = speaks_for is not None or _OWN_VOICE.search(cleaned)
+            if not anonymous and (own_voice or _CLAIM_REFERENCE.search(cleaned)):
+                return StanceResult(
+                    Stance.DENIAL,
+                    0.75,
+                    negated.group(0).strip(),
+                    _speaker(mentions, negated.start(), speaks_for),
+                )
+        if confirmation and not (claim and anonymous):
             return StanceResult(
                 Stance.CONFIRMATION,
                 0.8,
-                confirmation.group(0),
+                confirmation.group(0).strip(),
                 _speaker(mentions, confirmation.start(), speaks_for),
             )
         if claim and not speaks_for:
-            return StanceResult(Stance.CLAIM, 0.8, claim.group(0).strip())
-        if _NON_ANSWER.search(flat):
-            return StanceResult(Stance.NEUTRAL, 0.6, _NON_ANSWER.search(flat).group(0))
+            return StanceResult(Stance.CLAIM, 0.8, claim.group(0).strip(" ,-–—:("))
+        if non_answer:
+            return StanceResult(Stance.NEUTRAL, 0.6, non_answer.group(0))
         return StanceResult(Stance.NEUTRAL, 0.5, "")
-
-    def _denial(self, cleaned: str, flat: str, speaks_for: str | None) -> _Cue | None:
-        strong = _DENIAL_STRONG.search(cleaned)
-        if strong:
-            return _Cue(Stance.DENIAL, strong.group(0).strip(), strong.start(), 0.9)
-        negated = _DENIAL_NEGATED.search(cleaned)
-        if not negated:
-            return None
-        anonymous = _ANONYMOUS.search(cleaned)
-        own_voice = speaks_for is not None or _OWN_VOICE.search(cleaned)
-        answers_report = _CLAIM_REFERENCE.search(cleaned)
-        if anonymous and not (
-            answers_report and own_voice and not _CLAIM.search(cleaned[: negated.start()])
-        ):
-            return None  # "no talks are planned, sources say": a claim, not a denial
-        if own_voice or answers_report:
-            return _Cue(Stance.DENIAL, negated.group(0).strip(), negated.start(), 0.75)
-        return None
 
 
 def _speaker(mentions: Sequence[Mention], cue_start: int, speaks_for: str | None) -> str | None:
-    """The company that speaks: the source's own voice, else the one named before the cue,
-    else the first named."""
+    """The company that speaks: the source's own voice, else the first one named before
+    the cue, else the first one named."""
     if speaks_for:
         return speaks_for
     before = [m for m in mentions if m.start <= cue_start]
@@ -274,27 +328,50 @@ def _speaker(mentions: Sequence[Mention], cue_start: int, speaks_for: str | None
     return mentions[0].company if mentions else None
 
 
-def _relative_to(result: StanceResult, text: str, claim: str) -> StanceResult:
-    """A stance towards a given claim: only when the text is about it."""
-    text_words = concepts(text) - _STANCE_WORDS
-    claim_words = concepts(claim) - _STANCE_WORDS
-    if (
-        not text_words
-        or jaccard(text_words, claim_words) >= 0.12
-        or (len(text_words & claim_words) >= 2)
-    ):
+# Words that name what a claim is about; two texts about different actions on the same
+# thing (selling a plant, cutting jobs at it) are different claims.
+_ACTIONS = frozenset(
+    "talk partner buy sell sale cut job layoff recall delay price launch enter make close "
+    "exit list listing ipo merge merger invest investment supply deal start cancel pause "
+    "expand expansion hire stake return withdraw production output".split()
+)
+_STANCE_WORDS = concepts(
+    "deny denies denied denial false baseless untrue completely categorically report story "
+    "claim rumor rumors rumours confirm confirms confirmed calls called says said statement "
+    "spokesperson speculation fake inaccurate not true reports media"
+)
+_PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+
+
+def _relative_to(
+    result: StanceResult, text: str, claim: str, ignored: frozenset[str]
+) -> StanceResult:
+    """A stance towards a given claim: only when the text is about that claim."""
+    text_words = concepts(text) - ignored
+    claim_words = concepts(claim) - ignored
+    reason = _different_claim(text, claim, text_words, claim_words)
+    if reason is None:
         return result
     return StanceResult(
-        Stance.NEUTRAL,
-        0.6,
-        f"about something else than the claim ({result.stance.value}: {result.cue})",
+        Stance.NEUTRAL, 0.6, f"{result.stance.value} ({result.cue}) of another claim: {reason}"
     )
 
 
-_STANCE_WORDS = concepts(
-    "deny denies denied denial false baseless untrue completely categorically report story "
-    "claim rumor confirm confirms confirmed calls called says said statement spokesperson"
-)
+def _different_claim(
+    text: str, claim: str, text_words: frozenset[str], claim_words: frozenset[str]
+) -> str | None:
+    text_actions, claim_actions = text_words & _ACTIONS, claim_words & _ACTIONS
+    if text_actions and claim_actions and not text_actions & claim_actions:
+        return f"{', '.join(sorted(text_actions))} is not {', '.join(sorted(claim_actions))}"
+    text_names = {w.lower() for w in _PROPER.findall(text)} & text_words
+    claim_names = {w.lower() for w in _PROPER.findall(claim)} & claim_words
+    shared = text_words & claim_words
+    if text_names and claim_names and not text_names & claim_names and len(shared) < 2:
+        return f"{', '.join(sorted(text_names))} is not {', '.join(sorted(claim_names))}"
+    if text_words and claim_words and not shared:
+        return "no words in common"
+    return None
+
 
 _DEFAULT = StanceClassifier()
 

@@ -1,0 +1,164 @@
+"""Stories: syndicated copies group, different stories stay apart, denials link to the
+claim they answer, and a claim's status moves."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+
+from monitor.app import Monitor
+from monitor.config import Environment
+from monitor.notify.console import ConsoleNotifier
+from tests.conftest import make_config, rss
+
+TALKS = "Ford held talks with Xiaomi on US electric vehicle venture"
+TALKS_BODY = ("Ford has held talks with Xiaomi about a joint venture to build electric vehicles "
+              "in the US, according to people familiar with the matter.")
+
+
+class Newsroom:
+    """Feeds whose items can be added between polls, each feed its own outlet."""
+
+    def __init__(self, server: HTTPServer, names: list[str]) -> None:
+        self.items: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+        for name in names:
+            server.expect_request(f"/{name}.xml").respond_with_handler(
+                lambda request, name=name: _respond(rss(self.items[name], f"Outlet {name}")))
+        self.sources = [{"name": n, "url": server.url_for(f"/{n}.xml")} for n in names]
+        self.count = 0
+
+    def publish(self, feed: str, title: str, description: str = "", **extra: Any) -> None:
+        self.count += 1
+        self.items[feed].append({"title": title, "description": description,
+                                 "link": f"https://{feed}.example.com/{self.count}",
+                                 "published": datetime.now(UTC) - timedelta(minutes=5),
+                                 **extra})
+
+
+def _respond(body: str):  # type: ignore[no-untyped-def]
+    from werkzeug import Response
+
+    return Response(body, content_type="application/rss+xml")
+
+
+def _open(newsroom: Newsroom, db: Path, out: io.StringIO, extra_sources=()) -> Monitor:
+    config = make_config([*newsroom.sources, *extra_sources])
+    return Monitor(config, Environment(), db, notifiers={"console": ConsoleNotifier(out)})
+
+
+def _events(monitor: Monitor) -> list[tuple[str, int | None, str | None]]:
+    rows = monitor.store.query("SELECT kind, story_id, voice FROM events ORDER BY id")
+    return [(r["kind"], r["story_id"], r["voice"]) for r in rows]
+
+
+def test_syndicated_copies_form_one_story_and_another_story_stays_apart(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    room = Newsroom(httpserver, ["a", "b", "c"])
+    room.publish("a", TALKS, TALKS_BODY)
+    room.publish("b", f"{TALKS} - FT", TALKS_BODY)
+    room.publish("b", f"{TALKS}, FT reports", TALKS_BODY)
+    room.publish("c", "Ford reportedly held talks with Xiaomi on US EV venture", TALKS_BODY)
+    room.publish("c", f"{TALKS}: report", TALKS_BODY)
+    # The same companies, another story: must not merge with the talks.
+    room.publish("a", "Ford and Xiaomi are said to plan a joint recall of in-car chargers",
+                 "The recall would cover 40,000 chargers sold with the F-150 Lightning.")
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        monitor.poll()
+        stories = monitor.store.query("SELECT id, title, kind FROM stories ORDER BY id")
+        members = monitor.store.query(
+            "SELECT story_id, count(*) AS n FROM items GROUP BY story_id ORDER BY story_id")
+    assert [s["kind"] for s in stories] == ["claim", "claim"]
+    assert [m["n"] for m in members] == [5, 1]
+    assert out.getvalue().count("[CLAIM]") == 2
+
+
+def test_denials_link_to_the_claim_and_alert_once_per_voice(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    room = Newsroom(httpserver, ["a", "b", "c", "d"])
+    room.publish("a", TALKS, TALKS_BODY)
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        monitor.poll()
+        room.publish("b", "Ford calls report of Xiaomi talks 'completely false and baseless'")
+        room.publish("c", "Ford denies report it held talks with Xiaomi")  # same voice again
+        room.publish("d", "Xiaomi says it is not negotiating to enter the US market")
+        monitor.poll()
+        events = _events(monitor)
+        claim = monitor.store.query("SELECT id, status, status_by FROM stories "
+                                    "WHERE kind = 'claim'")[0]
+    assert events[0][0] == "new_claim"
+    denials = [e for e in events if e[0] == "denial"]
+    assert {e[2] for e in denials} == {"ford", "xiaomi"}  # one per voice
+    assert all(e[1] == claim["id"] for e in denials)  # filed under the claim: threaded
+    assert claim["status"] == "denied"
+    assert out.getvalue().count("[DENIAL]") == 2
+
+
+def test_a_denial_of_an_unseen_claim_still_alerts(httpserver: HTTPServer, db_path: Path) -> None:
+    room = Newsroom(httpserver, ["a", "b"])
+    room.publish("a", TALKS, TALKS_BODY)
+    room.publish("b", "BYD denies report it will build a plant in Canada")
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        monitor.poll()
+        events = _events(monitor)
+    denial = next(e for e in events if e[0] == "denial")
+    assert denial[2] == "byd"
+    assert "in answer to a claim monitor has not seen" in out.getvalue()
+    # It did not attach to the Ford–Xiaomi claim.
+    claim_id = next(e[1] for e in events if e[0] == "new_claim")
+    assert denial[1] != claim_id
+
+
+def test_a_denial_of_a_different_claim_is_not_linked(httpserver: HTTPServer, db_path: Path) -> None:
+    room = Newsroom(httpserver, ["a", "b"])
+    room.publish("a", TALKS, TALKS_BODY)
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        monitor.poll()
+        room.publish("b", "Ford denies report of F-150 Lightning recall over brake fault")
+        monitor.poll()
+        claim = monitor.store.query("SELECT status FROM stories WHERE kind = 'claim'")[0]
+    assert claim["status"] == "reported"
+    assert "has not seen" in out.getvalue()
+
+
+def test_status_moves_reported_spreading_denied_and_official_outranks_press(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    room = Newsroom(httpserver, ["a", "b", "c", "d", "e", "f"])
+    official = {"name": "ford-newsroom", "url": httpserver.url_for("/ford.xml"),
+                "authority": "official", "company": "ford"}
+    ford_items: list[dict[str, Any]] = []
+    httpserver.expect_request("/ford.xml").respond_with_handler(
+        lambda request: _respond(rss(ford_items, "Ford Media")))
+    room.publish("a", TALKS, TALKS_BODY)
+    out = io.StringIO()
+    with _open(room, db_path, out, [official]) as monitor:
+        monitor.poll()
+        status = [monitor.store.query("SELECT status FROM stories")[0]["status"]]
+        for feed in "bcd":
+            room.publish(feed, f"{TALKS} - report", TALKS_BODY)
+        monitor.poll()
+        status.append(monitor.store.query("SELECT status FROM stories")[0]["status"])
+        ford_items.append({"title": "Statement: reports of talks with Xiaomi are false",
+                           "link": "https://media.ford.com/statement-xiaomi",
+                           "description": "Ford is not in talks with Xiaomi."})
+        monitor.poll()
+        status.append(monitor.store.query("SELECT status FROM stories")[0]["status"])
+        # A later third-party report that Ford confirmed does not outrank its own channel.
+        room.publish("e", "Ford confirms talks with Xiaomi on US EV venture, blog says")
+        monitor.poll()
+        status.append(monitor.store.query("SELECT status FROM stories WHERE kind = 'claim'"
+                                          )[0]["status"])
+        kinds = [e[0] for e in _events(monitor)]
+    assert status == ["reported", "spreading", "denied", "denied"]
+    assert kinds[:3] == ["new_claim", "story_spreading", "denial"]
+    assert "Ford (official) denies" in out.getvalue()
