@@ -170,7 +170,10 @@ class Recorder:
                     item.authority.value == "official",
                 )
             voice = placement.party or ""
-            if fresh and not self.store.has_event(target, kind, voice):
+            # An unlinked denial still alerts (the claim may be one monitor never saw); an
+            # unlinked confirmation is an announcement: stored for the digest, not alerted.
+            alerts = placement.answers is not None or kind is EventKind.DENIAL
+            if alerts and fresh and not self.store.has_event(target, kind, voice):
                 count += self._event(target, kind, item_id, voice, now)
         return count
 

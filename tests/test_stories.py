@@ -162,3 +162,16 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
     assert status == ["reported", "spreading", "denied", "denied"]
     assert kinds[:3] == ["new_claim", "story_spreading", "denial"]
     assert "Ford (official) denies" in out.getvalue()
+
+
+def test_an_announcement_that_answers_no_claim_is_stored_not_alerted(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    room = Newsroom(httpserver, ["a"])
+    room.publish("a", "BYD announces its Hungary plant will open in 2026")
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        summary = monitor.poll()
+        stance = monitor.store.query("SELECT stance FROM items")[0]["stance"]
+    assert stance == "confirmation"
+    assert summary.events == 0 and out.getvalue() == ""

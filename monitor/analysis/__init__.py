@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import Company
-from ..models import Analysis, ItemData, StanceResult
+from ..models import Analysis, ItemData, Stance, StanceResult
 from .entities import EntityMatcher
 from .stance import StanceClassifier
 from .text import concepts, minhash
@@ -20,6 +20,16 @@ _STANCE_WORDS = concepts(
     "deny denies denied denial false baseless untrue completely categorically story "
     "rumor rumors speculation confirm confirms confirmed calls called statement "
     "spokesperson report reports say says said told post posted market"
+)
+
+
+_UNMENTIONED = Analysis(
+    companies=(),
+    mentions=(),
+    stance=StanceResult(Stance.NEUTRAL, 0.0, "no company named"),
+    concepts=frozenset(),
+    topic=frozenset(),
+    fingerprint=(),
 )
 
 
@@ -40,13 +50,18 @@ class Analyzer:
         *,
         speaks_for: str | None = None,
         claim: str | None = None,
+        only_if_mentioned: bool = False,
     ) -> Analysis:
+        """Entities, stance and fingerprint of one text. With `only_if_mentioned`, a text
+        that names no company stops after the entity pass (the pipeline's hot path)."""
         mentions = self.entities.find(title)
         body_mentions = self.entities.find(summary) if summary else []
         # The headline says who the story is about; the body counts when it names no one.
         companies = {m.company for m in mentions} or {m.company for m in body_mentions}
         if speaks_for:
             companies.add(speaks_for)
+        if only_if_mentioned and not companies:
+            return _UNMENTIONED
         stance = self.stance.classify(title, mentions, speaks_for=speaks_for, claim=claim)
         if stance.stance.value == "neutral" and summary and not stance.cue and claim is None:
             # A headline that says nothing may be explained by its first sentence.
@@ -75,7 +90,9 @@ class Analyzer:
         )
 
     def analyse(self, item: ItemData) -> Analysis:
-        return self.analyse_text(item.title, item.summary, speaks_for=item.speaks_for)
+        return self.analyse_text(
+            item.title, item.summary, speaks_for=item.speaks_for, only_if_mentioned=True
+        )
 
     def classify(self, text: str, claim: str | None = None) -> Analysis:
         """The stance of one text (towards `claim` when given), as `monitor classify` sees it."""
