@@ -39,9 +39,14 @@ class Analyzer:
         words: set[str] = set()
         for company in companies:
             for alias in (company.name, *company.aliases, *company.context_aliases):
-                words |= concepts(alias)
+                if " " not in alias.strip():  # "Blade Battery" must not hide "battery"
+                    words |= concepts(alias)
         self._company_words = frozenset(words)
-        self.stance = StanceClassifier(self._company_words)
+        self.stance = StanceClassifier(
+            self._company_words,
+            self.without_companies,
+            lambda text: set(self.entities.companies(text)),
+        )
 
     def analyse_text(
         self,
@@ -84,10 +89,16 @@ class Analyzer:
             mentions=tuple(mentions),
             stance=stance,
             concepts=words,
-            topic=concepts(title) - self._company_words - _STANCE_WORDS,
+            topic=concepts(self.without_companies(title)) - self._company_words - _STANCE_WORDS,
             fingerprint=minhash(words),
             company_words=self._company_words,
         )
+
+    def without_companies(self, text: str) -> str:
+        """The text with every company mention blanked out."""
+        for mention in reversed(self.entities.find(text)):
+            text = text[: mention.start] + " " + text[mention.end :]
+        return text
 
     def analyse(self, item: ItemData) -> Analysis:
         return self.analyse_text(

@@ -55,12 +55,22 @@ _AUTOMOTIVE_CONTEXT = re.compile(
     r"registrations|sales|sold|units|model|trim|orders|production|facelift|byd|denza|"
     r"automaker|carmaker|motor|charging|kwh|plant|dealers?|drive|driving|crash|recall|"
     r"laps?|nürburgring|nurburgring|track|horsepower|hp|engine|v8|v6|turbo|mpg|awd|4x4|"
-    r"towing|ford|lincoln|xiaomi|gt|gtd|mach-e|raptor|wltp|cltc|nedc)\b",
+    r"towing|ford|lincoln|xiaomi|gt|gtd|mach-e|raptor|wltp|cltc|nedc|renault|tesla|gm|"
+    r"toyota|volkswagen|vw|stellantis|honda|nissan|hyundai|bmw|mercedes|automotive|auto|"
+    r"autos|industry|detroit|uaw)\b",
+    re.I,
+)
+# Other trades that share model names with cars: Puma sneakers, a Mustang fighter plane.
+_OTHER_TRADE = re.compile(
+    r"\b(?:sneakers?|shoes?|footwear|apparel|sportswear|jersey|football|soccer|nfl|nba|"
+    r"fighter|aircraft|warplane|dynasty|poem|poetry|zoo|aquarium|wildlife|pups?|marine)\b",
     re.I,
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’]*)\s*$")
 # Chinese names that are also ordinary words: 小米 is millet in 小米粥 (millet porridge).
-_CJK_NOT_AFTER = {"小米": "粥饭飯酒糕面麵椒辣", "福特": "", "比亚迪": ""}
+_CJK_NOT_AFTER = {"小米": "粥饭飯酒糕面麵椒辣淘", "福特": "基号號"}
+_CJK_NOT_BEFORE = "·・•"  # 哈里遜·福特: a transliterated person's name
+_MILLET = re.compile(r"粥|种植|種植|淘洗|杂粮|雜糧|谷子|穀子|小米饭|小米飯|农民|農民|丰收|豐收|煮")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +128,17 @@ class EntityMatcher:
                     and not (found.isupper() and (shouting or not alias.needs_context))
                 ):
                     continue
-                if _CJK.search(found) and _cjk_false_friend(found, text, match.end()):
+                if _CJK.search(found) and _cjk_false_friend(
+                    found, text, match.start(), match.end()
+                ):
                     continue
                 if alias.surname and _names_something_else(text, match.start(), match.end()):
                     continue
                 if alias.needs_context:
                     if context is None:
-                        context = _AUTOMOTIVE_CONTEXT.search(text) is not None
+                        context = _AUTOMOTIVE_CONTEXT.search(text) is not None and (
+                            _OTHER_TRADE.search(text) is None
+                        )
                     if not context:
                         continue
                 mentions.append(Mention(alias.company, found, match.start(), match.end()))
@@ -145,9 +159,13 @@ def _alias_pattern(alias: str) -> str:
     return escaped.replace(":", r"\s*[:：]").replace(r"\s+\s*", r"\s*")
 
 
-def _cjk_false_friend(found: str, text: str, end: int) -> bool:
+def _cjk_false_friend(found: str, text: str, start: int, end: int) -> bool:
     after = _CJK_NOT_AFTER.get(found, "")
-    return bool(after) and end < len(text) and text[end] in after
+    if after and end < len(text) and text[end] in after:
+        return True
+    if start > 0 and text[start - 1] in _CJK_NOT_BEFORE:
+        return True
+    return found == "小米" and _MILLET.search(text) is not None
 
 
 def _names_something_else(text: str, start: int, end: int) -> bool:

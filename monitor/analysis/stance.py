@@ -17,7 +17,7 @@ Relative to a given claim, a denial or confirmation must be about that claim.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..models import Mention, Stance, StanceResult
 from .text import concepts, normalise
@@ -52,6 +52,8 @@ _NON_ANSWER = _rx(
     r"\b(?:declined|refused|decline|declines|refuses)\s+to\s+(?:comment|elaborate|discuss|"
     r"respond|say\s+more)\b",
     r"\bno\s+(?:immediate\s+)?comment\b",
+    r"\b(?:do\s+not|don't|does\s+not|doesn't|won't|will\s+not|never)\s+comment\b",
+    r"\b(?:calls?|emails?|messages?|requests?)\s+(?:to\s+\w+\s+)?went\s+unanswered\b",
     r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not)\s+(?:yet\s+)?(?:immediately\s+)?"
     r"(?:respond|reply|return)",
     r"\bcould\s+not\s+(?:immediately\s+)?be\s+reached\b",
@@ -64,21 +66,24 @@ _NOT_DENIED = _rx(
     r"outright\s+)?(?:deny|denied|refute|rule\s+out|dismiss)",
     r"\bstopped\s+short\s+of\s+(?:a\s+)?(?:denial|denying|refuting|ruling\s+out)",
     r"\bno\s+denial\b",
+    r"未有否[认認]|没有否认|沒有否認|并未否认|並未否認|未否[认認]",
     r"\bnot\s+(?:a\s+)?denial\b",
 )
 # A ruling, or a company refusing a customer: "denies" with no report in sight.
 _LEGAL_OBJECT = (
     r"motion|motions|appeal|appeals|petition|request|requests|bid\s+to|application|bail|"
     r"injunction|patent|trademark|visa|permit|licen[cs]e|warranty|insurance|refund|refunds|"
-    r"coverage|benefits|loan|repair|repairs|compensation|reimbursement|"
+    r"coverage|benefits|loan\s+application|repair|repairs|compensation|reimbursement|"
     r"(?:warranty|insurance|customer|owners?'?|flood|damage)\s+claims?"
 )
+# Up to a few words, but never across a word that names a report.
+_FILLER = r"(?:(?!reports?\b|rumou?rs?\b|story\b|speculation\b|claims?\b)[\w'’]+[\s-]+)"
 _RULING = _rx(
     r"\b(?:court|courts|judge|judges|jury|tribunal|arbitrator|magistrate|appeals?\s+court|"
     r"supreme\s+court)\b[^.;]{0,60}?\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?|"
     r"throws?\s+out|threw\s+out|turns?\s+down|tosses|tossed)\b",
     r"\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss(?:es|ed)?|turns?\s+down|turned\s+down)"
-    rf"\s+(?:\w+[\s-]+){{0,3}}?(?:{_LEGAL_OBJECT})\b",
+    rf"\s+{_FILLER}{{0,3}}?(?:{_LEGAL_OBJECT})\b",
     r"\bclaims?\s+(?:were|was|are|is|being|got)\s+(?:denied|rejected)\b",
     r"\b(?:insurer|insurers|insurance|underwriter)\b[^.;]{0,40}\bden(?:y|ies|ied)\b",
     r"\bden(?:y|ies|ied)\s+(?:the|a|his|her|their|its)\s+(?:\w+\s+)?(?:claims?|requests?)\s+"
@@ -92,13 +97,16 @@ _DENIAL_STRONG = _rx(
     r"pours?\s+cold\s+water\s+on|poured\s+cold\s+water\s+on|quash(?:es|ed)?|"
     r"squash(?:es|ed)?|scotch(?:es|ed)?|knocks?\s+down|knocked\s+down|hits?\s+back\s+at|"
     r"contradict(?:s|ed)?|swats?\s+(?:down|away)|plays?\s+down|played\s+down|"
-    r"downplay(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:\w+[\s-]+){0,4}?(?:reports?|claims?|"
+    r"downplay(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:[\w'’]+[\s-]+){0,4}?(?:reports?|claims?|"
     r"rumou?rs?|speculation|story|stories|article|allegations?|suggestions?|talk|"
-    r"media|reporting|idea|notion|chatter|gossip|hearsay)\b",
+    r"media|reporting|idea|notion|chatter|gossip|hearsay|leaks?|tally|figures)\b",
+    r"\bdismiss(?:es|ed|ing)?\s+as\b",
+    r"\b(?:report|reports|story|claims?|rumou?rs?|speculation)\b[\"'”]?\s*[\"'“]?(?:not\s+true|"
+    r"false|untrue|baseless|wrong|fake|inaccurate|nonsense|fiction|fantasy)\b",
     r"\b(?:calls?|called|calling|labels?|labell?ed|terms?|termed|brands?|branded|describes?|"
     r"described|dubs?|dubbed)\b[^.;]{0,80}?(?:\bfalse\b|\buntrue\b|\binaccurate\b|\bbaseless\b|"
     r"\bgroundless\b|\bfake\b|\bfabricat\w*|\bincorrect\b|\bwrong\b|\bmisleading\b|"
-    r"\bspeculat\w*|\brumou?r\b|\bnonsense\b|\brubbish\b|\bfiction\w*|\bnot\s+accurate\b|"
+    r"\bspeculat\w*|\brumou?r\b|\bnonsense\b|\brubbish\b|\bfiction\w*|\bfantasy\b|\bnot\s+accurate\b|"
     r"\bnot\s+true\b|\bnot\s+correct\b|\bunfounded\b|\bbogus\b|\bmisinformation\b)",
     r"\b(?:completely|totally|entirely|absolutely|categorically|patently|simply|wholly|"
     r"utterly|100%)\s+(?:false|untrue|baseless|groundless|inaccurate|fabricated|incorrect|"
@@ -133,10 +141,15 @@ _DENIAL_NEGATED = _rx(
     r"exist)\b",
     r"\bnever\s+(?:held|had|discussed|negotiated|planned|considered|met)\b",
     r"\bnothing\s+to\s+(?:it|the\s+reports?|announce|share)\b",
-    r"\bruled?\s+out\b|\brules\s+out\b|\bremains?\s+(?:fully\s+)?committed\b|"
-    r"\b(?:on|remains\s+on)\s+track\b|\bno\s+change\s+to\b|\bno\s+truth\b",
+    r"\bruled?\s+out\b|\brules\s+out\b|\bno\s+truth\b|\bno\s+such\s+plans?\b",
     r"没有(?:任何)?(?:计划|打算)|沒有(?:任何)?(?:計劃|打算)|暂无|暫無|未与|未與|无意|無意|"
-    r"并未|並未|没有.{0,6}计划|沒有.{0,6}計劃|不会|不會",
+    r"并未|並未|并无|並無|没有.{0,6}计划|沒有.{0,6}計劃|不会|不會",
+)
+# Reassurance answers a report only when one is named ("remains committed to Mexico,
+# responding to a report"); alone it is a statement of strategy.
+_REASSURANCE = _rx(
+    r"\bremains?\s+(?:fully\s+|firmly\s+)?committed\b|\b(?:is|are|remains?|still)\s+on\s+"
+    r"track\b|\bno\s+change\s+to\b|\bis\s+not\s+ours\b|\bnot\s+leaving\b"
 )
 _CORPORATE_OBJECT = (
     r"plant|plants|factory|factories|facility|site|joint\s+venture|jv|partnership|"
@@ -148,18 +161,23 @@ _CORPORATE_OBJECT = (
 )
 _CONFIRMATION = _rx(
     r"\bconfirm(?:s|ed|ing)?\b",
-    r"\backnowledg(?:e|es|ed|ing)\b|\bverif(?:y|ies|ied)\b|\bit'?s\s+official\b|"
-    r"\bon\s+the\s+record\b|\bsays?\s+(?:the\s+)?report\s+(?:is|was)\s+(?:accurate|correct|"
-    r"true)\b",
+    r"\backnowledg(?:e|es|ed|ing)\b|\bverif(?:y|ies|ied|ying)\b|\bit'?s\s+official\b|"
+    r"\bon\s+the\s+record\b|\b(?:report|story|memo|article|account)\b[^.;:]{0,40}?\b"
+    r"(?:is|was|are)\s+(?:accurate|correct|true|genuine|right)\b",
     r"\b(?:officially|formally)\s+(?:announce[sd]?|unveil(?:s|ed)?|launch(?:es|ed)?|"
     r"sign(?:s|ed)?|open(?:s|ed)?|agree[sd]?|enter(?:s|ed)?|join(?:s|ed)?)\b",
+    r"证实|證實|确认|確認|官宣",
+)
+# A company announcing a corporate development confirms it (DESIGN §5: "BYD announces
+# its Hungary plant will open"); product launches and results are news, not stance.
+_ANNOUNCEMENT = _rx(
     r"\bseal(?:s|ed)\s+(?:a\s+|the\s+|its\s+)?(?:deal|agreement|pact|takeover)\b",
     r"\b(?:announces?|announced|unveils?|unveiled|reveals?|revealed|signs?|signed|"
     r"inks?|inked|completes?|completed|agrees?|agreed|will\s+(?:build|open|"
     r"invest|enter|cut|close|acquire))\b"
     rf"[^.;]{{0,60}}?\b(?:{_CORPORATE_OBJECT})\b",
     r"\bin\s+a\s+(?:statement|press\s+release|filing|stock\s+exchange\s+filing)\b",
-    r"证实|證實|确认|確認|宣布|官宣|正式",
+    r"宣布|正式|签署|簽署|签约|簽約",
 )
 _NOT_CONFIRMED = _rx(
     r"\b(?:not|n't|never|yet\s+to|refused\s+to|declined\s+to|unable\s+to|could\s+not|"
@@ -177,13 +195,22 @@ _CLAIM = _rx(
     r"\b(?:according\s+to|citing|cites|cited|per)\s+(?:a\s+|the\s+|an\s+|two\s+|three\s+|"
     r"four\s+|five\s+|several\s+|multiple\s+|unnamed\s+|anonymous\s+)?(?:\w+\s+){0,3}?"
     r"(?:report|reports|sources?|people|insiders?|documents?|media|memo|filing|newspaper|"
-    r"outlet|persons?|person|executives|officials|analysts|publication|daily|magazine|"
-    r"website|blog|leaks?|data|invoice|filings)\b",
+    r"outlet|persons?|person|executives|officials|publication|daily|magazine|"
+    r"website|blog|leaks?|invoice|filings|checks|memo|dealers?|suppliers?)\b",
     rf"\b(?:according\s+to|citing|per)\s+(?:the\s+)?(?:{_OUTLETS})\b",
-    r"\bpeople\s+(?:familiar|with\s+knowledge|briefed|close\s+to|aware|in\s+the\s+know)\b",
-    r"\bperson\s+(?:familiar|with\s+knowledge|briefed|close\s+to)\b",
-    r"\breportedly\b|\ballegedly\b|\bpurportedly\b|\brumou?red\b|\brumou?rs?\b|"
-    r"\bspeculation\b|\bleaked\b|\bleaks?\s*(?::|show|shows|suggest|suggests|reveal|reveals)|"
+    r"\bpeople\s+(?:familiar|with\s+(?:direct\s+|first-?hand\s+)?knowledge|briefed|close\s+to|"
+    r"aware|in\s+the\s+know)\b|\b(?:the|these|those|two|three|four)\s+people\s+said\b",
+    r"\bperson\s+(?:familiar|with\s+(?:direct\s+)?knowledge|briefed|close\s+to)\b",
+    r"\basking\s+not\s+to\s+be\s+(?:named|identified)\b|\bnot\s+authori[sz]ed\s+to\s+speak\b",
+    r"\b(?:documents?|memos?|filings?|papers|emails?|letters?|presentation|slides|data|"
+    r"plans?|minutes|notes?|records?)\s+(?:\w+\s+){0,2}(?:seen|reviewed|obtained|viewed)\s+by\b|"
+    rf"\b(?:seen|reviewed|obtained|viewed)\s+by\s+(?:the\s+)?(?:{_OUTLETS})\b|"
+    r"\bsupply[- ]chain\s+(?:checks|sources)\b|"
+    r"\bchatter\b|\bleakers?\b|\b(?:has|have|had)\s+approached\b|\bsounded\s+out\b|"
+    r"\bclaim\s*:|^\s*shock\b|\b(?:my|a|the|local)\s+dealers?\s+(?:says?|said|told)\b",
+    r"\bplans\s+(?:a|an|new|its)\b",
+    r"\breportedly\b|\ballegedly\b|\bpurportedly\b|\brumou?red\b|"
+    r"\bleaked\b|\bleaks?\s*(?::|show|shows|suggest|suggests|reveal|reveals)|"
     r"\binsiders?\b|\bexclusive\b|\bscoop\b|\bword\s+is\b|\btipsters?\b|\bwhispers?\b|"
     r"\bgrapevine\b|\bunconfirmed\b",
     r"\b(?:is|are|was|were)\s+(?:said|reported|understood|believed|rumou?red|thought|"
@@ -191,7 +218,7 @@ _CLAIM = _rx(
     r"\bsaid\s+to\s+(?!(?:reporters|journalists|the\s+press|analysts|investors|media|"
     r"employees|staff|workers|dealers|customers)\b)",
     r"\breport(?:s|ed)?\s*(?::|says|said|claims|shows|suggests|finds|that|indicates)",
-    rf"\b(?:{_OUTLETS})\s*(?:reports?|reported|says|said|:\s*$|reporting|learned|learns|"
+    rf"\b(?:{_OUTLETS})\s*(?:reports|reported|says|said|:\s*$|reporting|learned|learns|"
     r"understands|has\s+learned|claims|writes|wrote|revealed|reveals)\b",
     rf"[-–—]\s*(?:{_OUTLETS})\s*\.?\s*$|,\s*(?:{_OUTLETS})\s+(?:says|said|reports)\s*\.?\s*$",
     r",\s*(?:[\w.'’-]+\s+){0,6}(?:reported|reports|reporting)\b",
@@ -200,7 +227,7 @@ _CLAIM = _rx(
     r"exploratory\s+|late-stage\s+)?(?:talks|negotiations|discussions)\b",
     r"\b(?:weigh(?:s|ing|ed)?|consider(?:s|ing|ed)?|mull(?:s|ing|ed)?|explor(?:es|ing|ed)|"
     r"eye(?:s|ing)?|eyeing|studying|evaluating|plots?|plotting|prepar(?:es|ing)|"
-    r"scouts?|scouting|courts?|courting|sounds?\s+out|in\s+line\s+for|gearing\s+up|"
+    r"scouts?|scouting|courting|sounds?\s+out|in\s+line\s+for|gearing\s+up|"
     r"close\s+to\s+(?:a\s+)?(?:deal|agreement|buying|selling|signing))\b",
     r"\bnear(?:s|ing)?\s+(?:a\s+|an\s+)?(?:deal|agreement|decision|settlement|pact|sale)\b",
     r"\bplans?\s+to\b|\bplanning\s+to\b|\bplanned\b|\bdiscuss(?:ed|es|ing)?\b|"
@@ -209,8 +236,11 @@ _CLAIM = _rx(
     r"open|partner|team|invest|announce|exit|shut|recall|merge|face|delay|raise|lower|"
     r"list|bring|return|make|produce|supply)\b",
     r"据.{0,24}(?:报道|報導|报导|消息)|據.{0,24}(?:報導|報道|消息)|消息人士|知情人士|传闻|"
-    r"傳聞|据悉|據悉|曝光|爆料|或将|或將|网传|網傳|传出|傳出|拟|擬|消息稱|消息称|爆",
+    r"傳聞|据悉|據悉|曝光|爆料|或将|或將|网传|網傳|传出|傳出|拟|擬|消息稱|消息称|爆|透露|"
+    r"备忘录|備忘錄",
 )
+# Bare words that name rumours without making one ("we don't comment on speculation").
+_WEAK_CLAIM = _rx(r"\brumou?rs?\b|\bspeculation\b")
 # Who speaks: "<company> says", "a <company> spokesperson", "in a statement".
 _OWN_VOICE = _rx(
     r"\b(?:says?|said|tells?|told|stated?|states|insists?|insisted|responds?|responded|"
@@ -228,10 +258,11 @@ _ANONYMOUS = _rx(
     r"\binsiders?\b",
     r"\breportedly\b",
     r"\baccording\s+to\s+(?:a\s+|the\s+)?reports?\b",
-    r"\breport(?:s|ed)?\s*(?::|says|said|claims|that)",
+    r"\breport(?:s|ed)?\s*(?::|says|said|claims)",
     r"\bsaid\s+to\b",
+    r"\b(?:the|two|three|four)\s+people\s+said\b|\bpeople\s+with\s+direct\s+knowledge\b",
     r"\bword\s+is\b",
-    r"消息人士|知情人士|据报道|據報導|网传|網傳",
+    r"消息人士|知情人士|据报道|據報導|网传|網傳|传闻|傳聞",
 )
 _CLAIM_REFERENCE = _rx(
     r"\b(?:reports?|claims?|rumou?rs?|speculation|story|stories|article|allegations?|media|"
@@ -245,8 +276,15 @@ class StanceClassifier:
     `company_words` (the configured names and aliases, as concepts) are left out when
     comparing a text with a given claim: sharing a company is not sharing a claim."""
 
-    def __init__(self, company_words: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        company_words: frozenset[str] = frozenset(),
+        without_companies: Callable[[str], str] = lambda text: text,
+        companies_of: Callable[[str], set[str]] = lambda text: set(),
+    ) -> None:
         self.ignored = _STANCE_WORDS | company_words
+        self.without_companies = without_companies
+        self.companies_of = companies_of
 
     def classify(
         self,
@@ -259,7 +297,18 @@ class StanceClassifier:
         result = self._classify(text, mentions, speaks_for)
         if claim is None or result.stance is Stance.NEUTRAL:
             return result
-        return _relative_to(result, text, claim, self.ignored)
+        ours, theirs = self.companies_of(text), self.companies_of(claim)
+        if ours - theirs and theirs - ours:
+            return StanceResult(
+                Stance.NEUTRAL,
+                0.6,
+                f"{result.stance.value} ({result.cue}) "
+                f"of another claim: {', '.join(sorted(ours - theirs))} is not "
+                f"{', '.join(sorted(theirs - ours))}",
+            )
+        return _relative_to(
+            result, self.without_companies(text), self.without_companies(claim), self.ignored
+        )
 
     def _classify(
         self, text: str, mentions: Sequence[Mention], speaks_for: str | None
@@ -279,6 +328,8 @@ class StanceClassifier:
             )
         unhedged = _NOT_CONFIRMED.sub(" ", cleaned)
         confirmation = _CONFIRMATION.search(unhedged)
+        if confirmation is None and (mentions or speaks_for):
+            confirmation = _ANNOUNCEMENT.search(unhedged)
         strong = _DENIAL_STRONG.search(cleaned)
         if strong and not (
             confirmation
@@ -292,8 +343,10 @@ class StanceClassifier:
                 _speaker(mentions, strong.start(), speaks_for),
             )
         negated = _DENIAL_NEGATED.search(cleaned)
+        if negated is None and _CLAIM_REFERENCE.search(cleaned):
+            negated = _REASSURANCE.search(cleaned)
         anonymous = _ANONYMOUS.search(cleaned)
-        claim = _CLAIM.search(unhedged)
+        claim = _CLAIM.search(unhedged) or (None if non_answer else _WEAK_CLAIM.search(unhedged))
         if negated and not (confirmation and confirmation.start() < negated.start()):
             own_voice = speaks_for is not None or _OWN_VOICE.search(cleaned)
             if not anonymous and (own_voice or _CLAIM_REFERENCE.search(cleaned)):
@@ -340,6 +393,7 @@ _STANCE_WORDS = concepts(
     "claim rumor rumors rumours confirm confirms confirmed calls called says said statement "
     "spokesperson speculation fake inaccurate not true reports media"
 )
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 
 
@@ -360,11 +414,13 @@ def _relative_to(
 def _different_claim(
     text: str, claim: str, text_words: frozenset[str], claim_words: frozenset[str]
 ) -> str | None:
+    if bool(_CJK.search(text)) != bool(_CJK.search(claim)):
+        return None  # Chinese against English: the words cannot be compared
     text_actions, claim_actions = text_words & _ACTIONS, claim_words & _ACTIONS
     if text_actions and claim_actions and not text_actions & claim_actions:
         return f"{', '.join(sorted(text_actions))} is not {', '.join(sorted(claim_actions))}"
-    text_names = {w.lower() for w in _PROPER.findall(text)} & text_words
-    claim_names = {w.lower() for w in _PROPER.findall(claim)} & claim_words
+    text_names = concepts(" ".join(_PROPER.findall(text))) & text_words
+    claim_names = concepts(" ".join(_PROPER.findall(claim))) & claim_words
     shared = text_words & claim_words
     if text_names and claim_names and not text_names & claim_names and len(shared) < 2:
         return f"{', '.join(sorted(text_names))} is not {', '.join(sorted(claim_names))}"

@@ -72,6 +72,27 @@ _CONCEPT_WORDS = {
     "layoff": "layoff layoffs",
     "cut": "cut cuts",
     "job": "job jobs",
+    # demonyms: "Spanish plant" and "plant in Spain" are the same place
+    "spain": "spain spanish",
+    "hungary": "hungary hungarian",
+    "mexico": "mexico mexican",
+    "germany": "germany german",
+    "china": "china chinese",
+    "uk": "uk britain british",
+    "france": "france french",
+    "italy": "italy italian",
+    "turkey": "turkey turkish",
+    "brazil": "brazil brazilian",
+    "japan": "japan japanese",
+    "india": "india indian",
+    "poland": "poland polish",
+    "thailand": "thailand thai",
+    "canada": "canada canadian",
+    "europe": "europe european",
+    "indonesia": "indonesia indonesian",
+    "korea": "korea korean",
+    "vietnam": "vietnam vietnamese",
+    "russia": "russia russian",
 }
 _SYNONYMS = {word: concept for concept, words in _CONCEPT_WORDS.items() for word in words.split()}
 _PHRASE_CONCEPT = {
