@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import Company
-from ..models import Analysis, ItemData, Stance, StanceResult
+from ..models import Analysis, ItemData, Mention, Stance, StanceResult
 from .entities import EntityMatcher
 from .stance import StanceClassifier
 from .text import concepts, minhash
@@ -56,9 +56,12 @@ class Analyzer:
         speaks_for: str | None = None,
         claim: str | None = None,
         only_if_mentioned: bool = False,
+        for_stories: bool = True,
     ) -> Analysis:
         """Entities, stance and fingerprint of one text. With `only_if_mentioned`, a text
-        that names no company stops after the entity pass (the pipeline's hot path)."""
+        that names no company stops after the entity pass (the pipeline's hot path);
+        without `for_stories`, the words and fingerprint that group stories are skipped
+        (`monitor classify` needs only entities and stance)."""
         mentions = self.entities.find(title)
         body_mentions = self.entities.find(summary) if summary else []
         # The headline says who the story is about; the body counts when it names no one.
@@ -83,22 +86,24 @@ class Analyzer:
             named = [m.company for m in mentions] or [m.company for m in body_mentions]
             if named:
                 stance = StanceResult(stance.stance, stance.score, stance.cue, named[0])
+        if not for_stories:
+            return Analysis(
+                tuple(sorted(companies)), tuple(mentions), stance, frozenset(), frozenset(), ()
+            )
         words = concepts(f"{title} {summary}")
         return Analysis(
             companies=tuple(sorted(companies)),
             mentions=tuple(mentions),
             stance=stance,
             concepts=words,
-            topic=concepts(self.without_companies(title)) - self._company_words - _STANCE_WORDS,
+            topic=concepts(_blank(title, mentions)) - self._company_words - _STANCE_WORDS,
             fingerprint=minhash(words),
             company_words=self._company_words,
         )
 
     def without_companies(self, text: str) -> str:
         """The text with every company mention blanked out."""
-        for mention in reversed(self.entities.find(text)):
-            text = text[: mention.start] + " " + text[mention.end :]
-        return text
+        return _blank(text, self.entities.find(text))
 
     def analyse(self, item: ItemData) -> Analysis:
         return self.analyse_text(
@@ -107,4 +112,10 @@ class Analyzer:
 
     def classify(self, text: str, claim: str | None = None) -> Analysis:
         """The stance of one text (towards `claim` when given), as `monitor classify` sees it."""
-        return self.analyse_text(text, claim=claim)
+        return self.analyse_text(text, claim=claim, for_stories=False)
+
+
+def _blank(text: str, mentions: Sequence[Mention]) -> str:
+    for mention in reversed(mentions):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text

@@ -99,16 +99,15 @@ class EntityMatcher:
                 self._add(_Alias(company.id, text, True, True, True))
             for ticker in company.tickers:
                 self._add(_Alias(company.id, ticker, True, False, False))
-        latin = sorted((a for a in self._aliases if not _CJK.search(a)), key=len, reverse=True)
-        cjk = sorted((a for a in self._aliases if _CJK.search(a)), key=len, reverse=True)
+        latin = [a for a in self._aliases if not _CJK.search(a)]
+        cjk = [a for a in self._aliases if _CJK.search(a)]
         parts = []
         if latin:
-            body = "|".join(_alias_pattern(a) for a in latin)
             # A plural, possessive or compound ("F-150s", "Ford's", "Xiaomi-badged") still
             # names the company.
-            parts.append(rf"(?<![{_EDGE}])(?:{body})(?=(?:['’]?s)?(?![{_EDGE}]))")
+            parts.append(rf"(?<![{_EDGE}]){_trie_pattern(latin)}(?=(?:['’]?s)?(?![{_EDGE}]))")
         if cjk:
-            parts.append("|".join(re.escape(a) for a in cjk))
+            parts.append(_trie_pattern(cjk))
         self._pattern = re.compile("|".join(parts) or r"(?!x)x", re.I)
 
     def _add(self, alias: _Alias) -> None:
@@ -149,14 +148,52 @@ class EntityMatcher:
         return sorted({m.company for m in self.find(text)})
 
 
+_COLON = re.compile(r"\s*[:：]\s*")
+_SPACES = re.compile(r"\s+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.casefold().replace("：", ":"))
+    text = text.casefold()
+    if ":" in text or "：" in text:
+        text = _COLON.sub(":", text)
+    return _SPACES.sub(" ", text) if " " in text or "\t" in text or "\n" in text else text
 
 
-def _alias_pattern(alias: str) -> str:
-    # "NYSE: F" also matches "NYSE:F" and "NYSE : F"; spaces match any run of spaces.
-    escaped = re.escape(alias).replace(r"\ ", r"\s+")
-    return escaped.replace(":", r"\s*[:：]").replace(r"\s+\s*", r"\s*")
+def _atoms(alias: str) -> list[str]:
+    """An alias as regex pieces: any run of spaces for a space, and a colon with optional
+    spaces around it ("NYSE: F", "NYSE:F", "NYSE : F")."""
+    atoms: list[str] = []
+    for char in _key(alias):
+        if char == " ":
+            atom = r"\s+"
+        elif char == ":":
+            atom = r"\s*[:：]\s*"
+        else:
+            atom = re.escape(char)
+        if not (atom == r"\s+" and atoms and atoms[-1] in (r"\s+", r"\s*[:：]\s*")):
+            atoms.append(atom)
+    return atoms
+
+
+def _trie_pattern(aliases: list[str]) -> str:
+    """One regular expression for many aliases, as a trie of their characters: the
+    engine follows one branch per character instead of trying every alias in turn,
+    and still prefers the longest alias."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for alias in aliases:
+        node = trie
+        for atom in _atoms(alias):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    branches = [atom + _node_pattern(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _cjk_false_friend(found: str, text: str, start: int, end: int) -> bool:
