@@ -12,6 +12,7 @@ import contextlib
 import email.utils
 import threading
 import time
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -24,7 +25,14 @@ from . import __version__
 from .errors import FetchError
 from .models import FetchRequest, FetchResult
 
-__all__ = ["DEFAULT_LIMITS", "USER_AGENT", "FetchLimits", "Fetcher", "parse_retry_after"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "USER_AGENT",
+    "FetchLimits",
+    "Fetcher",
+    "parse_retry_after",
+    "retry_after_of",
+]
 
 USER_AGENT = f"monitor/{__version__} (+https://github.com/monitor-news/monitor)"
 
@@ -60,6 +68,54 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - now)
 
 
+def retry_after_of(status: int, headers: httpx.Headers | dict[str, str]) -> float | None:
+    """How long to wait after a 429 or 503: Retry-After (seconds or an HTTP date), else,
+    for a 429, until X's x-rate-limit-reset (epoch seconds)."""
+    if status not in (429, 503):
+        return None
+    wait = parse_retry_after(headers.get("retry-after"))
+    reset = (headers.get("x-rate-limit-reset") or "").strip()
+    if wait is None and status == 429 and reset.isdigit():
+        wait = max(0.0, float(reset) - time.time())
+    return wait
+
+
+class _Decoder:
+    """gzip/deflate decompression that never makes more than the bytes still allowed,
+    however small the compressed input (a gzip bomb stops at the cap, not in memory)."""
+
+    def __init__(self, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        self.encoding = encoding
+        self._zlib: zlib._Decompress | None = None
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+            self._raw_deflate = True  # some servers send raw deflate without a header
+        elif encoding not in ("", "identity"):
+            raise httpx.DecodingError(f"unsupported Content-Encoding {encoding!r}")
+        self._first = True
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """At most room + 1 bytes: one more than allowed is enough to know it is too big."""
+        if self._zlib is None:
+            return data
+        try:
+            return self._zlib.decompress(data, room + 1)
+        except zlib.error:
+            if self.encoding == "deflate" and self._first:
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self._zlib.decompress(data, room + 1)
+            raise
+        finally:
+            self._first = False
+
+    def flush(self) -> bytes:
+        return self._zlib.flush() if self._zlib is not None else b""
+
+
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
@@ -81,7 +137,7 @@ def describe_error(exc: Exception, limits: FetchLimits) -> str:
         return f"cannot connect: {reason}"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"server broke the HTTP protocol: {exc}"
-    if isinstance(exc, httpx.DecodingError):
+    if isinstance(exc, httpx.DecodingError | zlib.error):
         return f"cannot decode the response body: {exc}"
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return f"invalid URL: {exc}"
@@ -177,7 +233,8 @@ class Fetcher:
                 ),
                 follow_redirects=True,
                 max_redirects=limits.max_redirects,
-                headers={"User-Agent": self.user_agent},
+                # Only what _Decoder can decompress within the body cap.
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
                 trust_env=False,
             )
             self._all = asyncio.Semaphore(limits.concurrency)
@@ -201,7 +258,7 @@ class Fetcher:
                 source=request.source,
                 url=request.url,
             )
-        except (httpx.HTTPError, TimeoutError, OSError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError, zlib.error) as exc:
             return FetchError(
                 describe_error(exc, self.limits), source=request.source, url=request.url
             )
@@ -227,25 +284,34 @@ class Fetcher:
                     last_modified=response.headers.get("last-modified", request.last_modified),
                     elapsed=time.monotonic() - started,
                 )
-            if status >= 400:
+            if status >= 300:
                 reason = response.reason_phrase or "error"
+                if status < 400:
+                    reason += " without a usable Location"
                 raise FetchError(
                     f"HTTP {status} {reason}",
                     source=request.source,
                     url=request.url,
                     status=status,
-                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                    retry_after=retry_after_of(status, response.headers),
                 )
+            limit = self.limits.max_body
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > self.limits.max_body * 4:
-                raise _BodyTooLarge
+            if declared.isdigit() and int(declared) > limit:
+                raise _BodyTooLarge  # compressed already larger than the cap
+            decoder = _Decoder(response.headers.get("content-encoding", ""))
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():  # decompressed bytes
+            async for raw in response.aiter_raw():
+                chunk = decoder.decode(raw, limit - size)
                 size += len(chunk)
-                if size > self.limits.max_body:
+                if size > limit:
                     raise _BodyTooLarge
                 chunks.append(chunk)
+            tail = decoder.flush()
+            if size + len(tail) > limit:
+                raise _BodyTooLarge
+            chunks.append(tail)
             return FetchResult(
                 source=request.source,
                 url=str(response.url),

@@ -20,6 +20,8 @@ from .models import EventKind, ItemData, SourceState
 __all__ = ["Outcome", "adaptive_interval", "next_state"]
 
 _BACKOFF_BASE = timedelta(minutes=1)
+_WEEK = timedelta(days=7)
+_MAX_RETRY_AFTER = timedelta(days=7)  # a server may ask for a pause, not for forever
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +42,16 @@ class Outcome:
 def adaptive_interval(
     items: Sequence[ItemData], now: datetime, settings: MonitorSettings
 ) -> timedelta:
-    """One week divided by the items published in the last week, within bounds."""
-    week = timedelta(days=7)
-    recent = sum(1 for i in items if i.published_at and now - i.published_at <= week)
-    if recent == 0:
+    """Miniflux's entry-frequency rule: one week divided by the items published in the
+    last week, within [min_interval, max_interval]; nothing in a week gives the maximum.
+    A source that dates nothing cannot be measured and keeps the default."""
+    dated = [i.published_at for i in items if i.published_at is not None]
+    if not dated:
         return max(settings.default_interval, settings.min_interval)
-    interval = week / recent
-    return max(settings.min_interval, min(settings.max_interval, interval))
+    recent = sum(1 for when in dated if now - when <= _WEEK)
+    if recent == 0:
+        return settings.max_interval
+    return max(settings.min_interval, min(settings.max_interval, _WEEK / recent))
 
 
 def _jitter(interval: timedelta, rng: random.Random) -> timedelta:
@@ -93,7 +98,7 @@ def next_state(
         backoff = settings.max_interval
     delay = _jitter(backoff, rng)
     if outcome.retry_after is not None:
-        delay = max(delay, timedelta(seconds=outcome.retry_after))
+        delay = max(delay, min(_MAX_RETRY_AFTER, timedelta(seconds=outcome.retry_after)))
     event = EventKind.SOURCE_UNHEALTHY if unhealthy and state.healthy else None
     new = replace(
         state,

@@ -73,7 +73,11 @@ class Pipeline:
         """Poll the given sources (default: all enabled) once, and record what is new."""
         sources = [s for s in (sources or self.config.sources) if s.enabled]
         states = self.store.source_states()
-        skipped = {s.name: reason for s in sources if (reason := skip_reason(s, self.context))}
+        skipped = {
+            s.name: reason
+            for s in sources
+            if (reason := skip_reason(s, self.context, states.get(s.name)))
+        }
         active = [s for s in sources if s.name not in skipped]
         polled = self._fetch_and_parse(active, states)
         results = [PollResult(name, skipped=reason) for name, reason in skipped.items()]

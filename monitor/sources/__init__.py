@@ -3,13 +3,20 @@ response into items; this module only dispatches on `Source.kind`."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..config import Environment, Source
 from ..models import FetchRequest, FetchResult, ParsedSource, SourceState
 from . import feeds, pages, x
 
 __all__ = ["SourceContext", "build_request", "parse_response", "skip_reason"]
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()  # warnings given once per process, however often sources poll
+
+X_KINDS = ("x_search", "x_user")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,15 +26,34 @@ class SourceContext:
     official_accounts: dict[str, str] = field(default_factory=dict)
 
 
-def skip_reason(source: Source, context: SourceContext) -> str | None:
-    """Why a source cannot be polled at all in this environment, or None."""
-    if source.kind in ("x_search", "x_user") and context.env.x_bearer_token is None:
-        return "X_BEARER_TOKEN is not set"
+def skip_reason(
+    source: Source, context: SourceContext, state: SourceState | None = None
+) -> str | None:
+    """Why a source cannot be polled now, or None: no X token (one warning per process),
+    or an X rate-limit window that is spent until its reset."""
+    if source.kind not in X_KINDS:
+        return None
+    if context.env.x_bearer_token is None:
+        reason = "X_BEARER_TOKEN is not set"
+        if reason not in _warned:
+            _warned.add(reason)
+            log.warning("X sources are skipped: %s", reason)
+        return reason
+    if state is None:
+        return None
+    until = x.rate_limited_until(state)
+    if until is not None:
+        when = datetime.fromtimestamp(until, UTC).strftime("%H:%M:%S UTC")
+        return f"X rate limit spent: no call until {when}"
+    # After a 429, next_poll_at holds the reset: even a manual poll waits for it.
+    retry_at = state.next_poll_at
+    if "HTTP 429" in (state.last_error or "") and retry_at and retry_at > datetime.now(UTC):
+        return f"X rate limit (429): no call until {retry_at.strftime('%H:%M:%S UTC')}"
     return None
 
 
 def build_request(source: Source, state: SourceState, context: SourceContext) -> FetchRequest:
-    if source.kind in ("x_search", "x_user"):
+    if source.kind in X_KINDS:
         return x.build_request(source, state, context.env)
     assert source.url is not None
     return FetchRequest(

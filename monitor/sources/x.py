@@ -7,6 +7,7 @@ are kept in the cursor, so no call is made before the window resets.
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from datetime import datetime
@@ -16,7 +17,7 @@ from urllib.parse import quote, urlencode
 from ..config import Environment, Source
 from ..errors import ParseError
 from ..models import Authority, FetchRequest, FetchResult, ItemData, ParsedSource, SourceState
-from .common import MAX_TITLE, clip, plain_text, sane_date
+from .common import MAX_TITLE, clean_text, clip, sane_date
 
 __all__ = ["build_request", "parse_response", "rate_limited_until"]
 
@@ -26,7 +27,10 @@ _USER_FIELDS = "username,name,verified"
 
 def rate_limited_until(state: SourceState, now: float | None = None) -> float | None:
     """The epoch second before which no call may be made, if the window is spent."""
-    reset = float(state.cursor.get("rate_reset", 0) or 0)
+    try:
+        reset = float(state.cursor.get("rate_reset") or 0)
+    except ValueError:
+        return None
     now = time.time() if now is None else now
     return reset if reset > now else None
 
@@ -45,8 +49,9 @@ def build_request(
         "user.fields": _USER_FIELDS,
         "tweet.fields": _TWEET_FIELDS,
     }
-    if state.cursor.get("since_id"):
-        params["since_id"] = state.cursor["since_id"]
+    since_id = _since_id(state.cursor, paging=next_token is not None)
+    if since_id:
+        params["since_id"] = since_id
     if source.kind == "x_search":
         assert source.query is not None
         params["query"] = source.query
@@ -67,6 +72,15 @@ def build_request(
     return FetchRequest(
         source=source.name, url=f"{env.x_api_url}{path}?{urlencode(params)}", headers=_headers(env)
     )
+
+
+def _since_id(cursor: dict[str, str], paging: bool) -> str:
+    """Where a poll starts. A newest id still pending means the last poll stopped paging
+    early (max_pages, rate limit, error): what it left unread is not fetched again."""
+    since, pending = cursor.get("since_id", ""), cursor.get("pending_since_id", "")
+    if paging:
+        return since
+    return pending if _newer(pending, since) else since
 
 
 def _rate_cursor(result: FetchResult) -> dict[str, str]:
@@ -103,8 +117,11 @@ def parse_response(
             )
         cursor["user_id"] = str(user["id"])
         next_state = SourceState(name=state.name, cursor=cursor)
+        spent = bool(cursor.get("rate_reset"))
         return ParsedSource(
-            items=[], cursor=cursor, next_request=build_request(source, next_state, env)
+            items=[],
+            cursor=cursor,
+            next_request=None if spent else build_request(source, next_state, env),
         )
     if "data" not in data and data.get("errors"):
         raise ParseError(_problem(data, "X API error"), source=source.name, url=result.url)
@@ -119,26 +136,23 @@ def parse_response(
         if isinstance(post, dict) and post.get("id")
     ]
     meta = data.get("meta", {}) if isinstance(data.get("meta"), dict) else {}
-    newest = meta.get("newest_id")
-    first_page = "next_token" not in result.url and "pagination_token" not in result.url
-    # The newest id of the first page is where the next poll starts.
-    if (
-        newest
-        and (first_page or not cursor.get("since_id"))
-        and _newer(str(newest), cursor.get("pending_since_id", ""))
-    ):
-        cursor["pending_since_id"] = str(newest)
+    newest = str(meta.get("newest_id") or "")
+    # The newest id seen is where the next poll starts, once this one has paged through.
+    if newest and _newer(newest, cursor.get("pending_since_id", "")):
+        cursor["pending_since_id"] = newest
     next_request = None
-    if meta.get("next_token"):
+    if meta.get("next_token") and not cursor.get("rate_reset"):
         next_request = build_request(source, state, env, next_token=str(meta["next_token"]))
     else:
-        if cursor.get("pending_since_id"):
-            cursor["since_id"] = cursor.pop("pending_since_id")
+        pending = cursor.pop("pending_since_id", "")
+        if _newer(pending, cursor.get("since_id", "")):
+            cursor["since_id"] = pending
     return ParsedSource(items=items, cursor=cursor, next_request=next_request)
 
 
 def _newer(a: str, b: str) -> bool:
-    return not b or (len(a), a) > (len(b), b)
+    """Whether post id a is newer than b (ids are decimal snowflakes; "" is oldest)."""
+    return bool(a) and (not b or (len(a), a) > (len(b), b))
 
 
 def _problem(data: dict[str, Any], fallback: str) -> str:
@@ -156,7 +170,7 @@ def _post_to_item(
 ) -> ItemData:
     author = users.get(str(post.get("author_id")), {})
     username = str(author.get("username") or source.username or "i").lstrip("@")
-    text = plain_text(str(post.get("text", "")))
+    text = clean_text(html.unescape(str(post.get("text", ""))))  # X escapes & < >
     created = None
     if isinstance(post.get("created_at"), str):
         try:
@@ -172,7 +186,7 @@ def _post_to_item(
         else (Authority.SOCIAL if source.authority == "press" else Authority(source.authority))
     )
     url = f"https://x.com/{username}/status/{post['id']}"
-    name = plain_text(str(author.get("name") or ""))
+    name = clean_text(str(author.get("name") or ""))
     return ItemData(
         source=source.name,
         key=url,

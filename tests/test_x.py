@@ -1,0 +1,266 @@
+"""X API v2 sources against a loopback server that answers with the documented shapes."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from monitor import sources
+from monitor.app import Monitor
+from monitor.config import Environment
+from monitor.notify.console import ConsoleNotifier
+from monitor.status import collect_status
+from tests.conftest import make_config
+
+TOKEN = "x-test-token-123"
+USERS = {
+    "1001": {"id": "1001", "name": "Ford News", "username": "FordNews", "verified": True},
+    "2002": {"id": "2002", "name": "Auto Reporter", "username": "autoreporter", "verified": False},
+}
+
+
+def post(post_id: str, author: str, text: str) -> dict[str, Any]:
+    return {
+        "id": post_id,
+        "author_id": author,
+        "text": text,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - 600)),
+        "edit_history_tweet_ids": [post_id],
+    }
+
+
+def page(posts: list[dict[str, Any]], next_token: str | None = None) -> dict[str, Any]:
+    if not posts:
+        return {"meta": {"result_count": 0}}
+    authors = {p["author_id"] for p in posts}
+    meta: dict[str, Any] = {
+        "newest_id": max(p["id"] for p in posts),
+        "oldest_id": min(p["id"] for p in posts),
+        "result_count": len(posts),
+    }
+    if next_token:
+        meta["next_token"] = next_token
+    return {"data": posts, "includes": {"users": [USERS[a] for a in authors]}, "meta": meta}
+
+
+class FakeX:
+    """Records every request; answers from a queue per path, else an empty result."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.requests: list[Request] = []
+        self.answers: dict[str, list[tuple[dict[str, Any], int, dict[str, str]]]] = {}
+        server.expect_request(re.compile(r"/2/.*")).respond_with_handler(self._answer)
+
+    @property
+    def api_url(self) -> str:
+        return self.server.url_for("/2/")
+
+    def queue(self, path: str, body: dict[str, Any], status: int = 200, **headers: str) -> None:
+        self.answers.setdefault(path, []).append((body, status, headers))
+
+    def _answer(self, request: Request) -> Response:
+        self.requests.append(request)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return Response('{"title":"Unauthorized","status":401}', status=401)
+        queued = self.answers.get(request.path)
+        body, status, headers = (
+            queued.pop(0) if queued else ({"meta": {"result_count": 0}}, 200, {})
+        )
+        headers = {k.replace("_", "-"): v for k, v in headers.items()}
+        return Response(
+            json.dumps(body), status=status, headers=headers, mimetype="application/json"
+        )
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+
+@pytest.fixture
+def x_api(httpserver: HTTPServer) -> Iterator[FakeX]:
+    yield FakeX(httpserver)
+
+
+SEARCH = {
+    "name": "x-search",
+    "kind": "x_search",
+    "query": "(Ford OR Xiaomi) denies -is:retweet",
+    "max_results": 10,
+    "max_pages": 2,
+}
+USER = {
+    "name": "x-ford",
+    "kind": "x_user",
+    "username": "FordNews",
+    "authority": "official",
+    "company": "ford",
+}
+
+
+def monitor_for(x_api: FakeX, db_path: Path, *source_list: dict[str, Any]) -> Monitor:
+    env = Environment(x_bearer_token=SecretStr(TOKEN), x_api_url=x_api.api_url)
+    config = make_config(list(source_list))
+    return Monitor(config, env, db_path, notifiers={"console": ConsoleNotifier(io.StringIO())})
+
+
+def items(monitor: Monitor) -> list[dict[str, Any]]:
+    return monitor.store.query(
+        "SELECT source, url, author, authority, speaks_for, title FROM items ORDER BY url"
+    )
+
+
+def test_search_pages_then_continues_from_since_id(x_api: FakeX, db_path: Path) -> None:
+    x_api.queue(
+        "/2/tweets/search/recent",
+        page([post("1900", "2002", "Report: Ford in talks with Xiaomi &amp; others")], "tok2"),
+    )
+    x_api.queue("/2/tweets/search/recent", page([post("1850", "1001", "That report is false.")]))
+    with monitor_for(x_api, db_path, SEARCH) as monitor:
+        first = monitor.poll(deliver=False)
+        second = monitor.poll(deliver=False)
+        stored = items(monitor)
+    one, two, three = x_api.requests
+    assert one.args["query"] == SEARCH["query"] and one.args["max_results"] == "10"
+    assert one.args["expansions"] == "author_id"
+    assert one.args["user.fields"] == "username,name,verified"
+    assert "since_id" not in one.args and "next_token" not in one.args
+    assert two.args["next_token"] == "tok2" and "since_id" not in two.args
+    assert three.args["since_id"] == "1900" and "next_token" not in three.args
+    assert first.new_items == 2 and second.new_items == 0 and not second.failed
+    assert [s["url"] for s in stored] == [
+        "https://x.com/FordNews/status/1850",
+        "https://x.com/autoreporter/status/1900",
+    ]
+    assert stored[1]["author"] == "Auto Reporter (@autoreporter)"
+    assert stored[1]["title"] == "Report: Ford in talks with Xiaomi & others"
+    assert stored[1]["authority"] == "social" and stored[1]["speaks_for"] is None
+
+
+def test_paging_is_bounded_per_poll_and_since_id_still_advances(
+    x_api: FakeX, db_path: Path
+) -> None:
+    for n in range(3):
+        x_api.queue(
+            "/2/tweets/search/recent", page([post(str(3000 - n), "2002", f"post {n}")], f"t{n}")
+        )
+    with monitor_for(x_api, db_path, SEARCH) as monitor:
+        monitor.poll(deliver=False)
+        assert len(x_api.requests) == 2  # max_pages = 2, though a next_token remained
+        monitor.poll(deliver=False)
+    assert x_api.requests[2].args["since_id"] == "3000"
+    assert "next_token" not in x_api.requests[2].args
+
+
+def test_user_is_resolved_once_and_speaks_for_its_company(x_api: FakeX, db_path: Path) -> None:
+    x_api.queue("/2/users/by/username/FordNews", {"data": USERS["1001"]})
+    x_api.queue(
+        "/2/users/1001/tweets",
+        page([post("5001", "1001", "Reports of a Ford-Xiaomi venture are completely false.")]),
+    )
+    x_api.queue("/2/tweets/search/recent", page([post("5002", "1001", "Again: false.")]))
+    with monitor_for(x_api, db_path, USER, SEARCH) as monitor:
+        monitor.poll(deliver=False)
+        monitor.poll(deliver=False)
+        stored = items(monitor)
+        cursor = monitor.store.source_states()["x-ford"].cursor
+    assert x_api.paths().count("/2/users/by/username/FordNews") == 1
+    assert x_api.paths().count("/2/users/1001/tweets") == 2
+    timeline = [r for r in x_api.requests if r.path == "/2/users/1001/tweets"]
+    assert timeline[1].args["since_id"] == "5001"
+    assert cursor["user_id"] == "1001" and cursor["since_id"] == "5001"
+    by_url = {r["url"]: r for r in stored}
+    official = by_url["https://x.com/FordNews/status/5001"]
+    assert official["authority"] == "official" and official["speaks_for"] == "ford"
+    assert official["author"] == "Ford News (@FordNews)"
+    # a search hit from an account configured as official speaks for its company too
+    hit = by_url["https://x.com/FordNews/status/5002"]
+    assert hit["source"] == "x-search" and hit["speaks_for"] == "ford"
+
+
+def test_a_spent_rate_limit_window_means_no_call_until_reset(x_api: FakeX, db_path: Path) -> None:
+    reset = int(time.time()) + 900
+    x_api.queue(
+        "/2/tweets/search/recent",
+        page([post("7001", "2002", "one")], "more"),
+        x_rate_limit_limit="180",
+        x_rate_limit_remaining="0",
+        x_rate_limit_reset=str(reset),
+    )
+    with monitor_for(x_api, db_path, SEARCH) as monitor:
+        first = monitor.poll(deliver=False)
+        second = monitor.poll(deliver=False)
+        cursor = monitor.store.source_states()["x-search"].cursor
+    assert len(x_api.requests) == 1  # no next page, and no call on the second poll
+    assert first.new_items == 1
+    assert second.results[0].skipped and "rate limit" in second.results[0].skipped
+    assert cursor["since_id"] == "7001" and cursor["rate_reset"] == str(reset)
+
+
+def test_a_429_waits_for_the_reset(x_api: FakeX, db_path: Path) -> None:
+    reset = int(time.time()) + 1200
+    x_api.queue(
+        "/2/tweets/search/recent",
+        {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
+         "status": 429},
+        status=429,
+        x_rate_limit_limit="180",
+        x_rate_limit_remaining="0",
+        x_rate_limit_reset=str(reset),
+    )  # fmt: skip
+    with monitor_for(x_api, db_path, SEARCH) as monitor:
+        summary = monitor.poll(deliver=False)
+        state = monitor.store.source_states()["x-search"]
+        again = monitor.poll(deliver=False)  # a manual poll right after waits too
+    assert "HTTP 429" in (summary.results[0].error or "")
+    assert state.next_poll_at is not None and state.next_poll_at.timestamp() >= reset - 1
+    assert "rate limit" in (again.results[0].skipped or "")
+    assert len(x_api.requests) == 1
+
+
+def test_an_unknown_user_is_one_clear_error(x_api: FakeX, db_path: Path) -> None:
+    x_api.queue(
+        "/2/users/by/username/FordNews",
+        {
+            "errors": [
+                {
+                    "value": "FordNews",
+                    "detail": "Could not find user with username: [FordNews].",
+                    "title": "Not Found Error",
+                    "type": "https://api.twitter.com/2/problems/resource-not-found",
+                }
+            ]
+        },
+    )
+    with monitor_for(x_api, db_path, USER) as monitor:
+        summary = monitor.poll(deliver=False)
+    assert summary.results[0].error == "Could not find user with username: [FordNews]."
+
+
+def test_without_a_token_x_sources_are_skipped_with_one_warning(
+    db_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "_warned", set())
+    caplog.set_level(logging.WARNING)
+    config = make_config([SEARCH, USER])
+    with Monitor(
+        config, Environment(), db_path, notifiers={"console": ConsoleNotifier(io.StringIO())}
+    ) as monitor:
+        first = monitor.poll(deliver=False)
+        monitor.poll(deliver=False)
+        report = collect_status(monitor)
+    assert [r.skipped for r in first.results] == ["X_BEARER_TOKEN is not set"] * 2
+    warnings = [r for r in caplog.records if "X_BEARER_TOKEN" in r.getMessage()]
+    assert len(warnings) == 1
+    assert TOKEN not in caplog.text
+    assert {s["health"] for s in report["sources"]} == {"skipped: X_BEARER_TOKEN is not set"}
