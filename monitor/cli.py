@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .config import DEFAULT_CONFIG_PATH, DEFAULT_DB_PATH, load_config, load_environment
 from .errors import ConfigError, MonitorError
-from .logs import setup_logging
+from .logs import Scrubber, setup_logging
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +31,20 @@ def _config_path(value: str | None) -> Path:
 
 def _db_path(value: str | None) -> Path:
     return Path(value or os.environ.get("MONITOR_DB") or DEFAULT_DB_PATH)
+
+
+def _scrub(text: str) -> str:
+    """An error line for the terminal, with every secret from the environment removed."""
+    try:
+        secrets = load_environment().secrets
+    except ConfigError:
+        secrets = [
+            v
+            for k, v in os.environ.items()
+            if k in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "X_BEARER_TOKEN", "SMTP_PASSWORD")
+            and v
+        ]
+    return Scrubber(secrets)(text)
 
 
 def common_options(func: F) -> F:
@@ -54,10 +68,10 @@ def common_options(func: F) -> F:
             return func(*args, **kwargs)
         except ConfigError as exc:
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(f"error: {_scrub(problem)}", err=True)
             sys.exit(2)
         except MonitorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_scrub(str(exc))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -109,7 +123,7 @@ def poll(
     with _open(config_path, db_path) as monitor:
         summary = monitor.poll(sources, deliver=not no_deliver)
     for result in summary.failed:
-        click.echo(f"  {result.source}: {result.error}", err=True)
+        click.echo(f"  {result.source}: {_scrub(result.error or '')}", err=True)
     click.echo(summary.describe())
 
 
@@ -160,6 +174,34 @@ def sources(config_path: str | None, db_path: str | None) -> None:
 
     with _open(config_path, db_path) as monitor:
         render_sources(collect_status(monitor))
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--days", default=7, show_default=True, type=click.IntRange(1, 366), help="Period covered."
+)
+@click.option("--out", "out", metavar="FILE.html", help="Write the HTML (and a .txt beside it).")
+@click.option("--send", is_flag=True, help="Send it by SMTP to [digest] to.")
+def digest(
+    config_path: str | None, db_path: str | None, days: int, out: str | None, send: bool
+) -> None:
+    """Build the digest of the last N days, organised by story; write it or send it."""
+    from .notify.digest import build_digest, render_html, render_text
+    from .notify.mail import DigestMailer
+
+    with _open(config_path, db_path) as monitor:
+        report = build_digest(monitor.store, monitor.config, monitor.clock(), days)
+        if out:
+            html_path = Path(out)
+            html_path.write_text(render_html(report), encoding="utf-8")
+            html_path.with_suffix(".txt").write_text(render_text(report), encoding="utf-8")
+            click.echo(f"wrote {html_path} and {html_path.with_suffix('.txt')}: {report.summary}")
+        if send:
+            DigestMailer(monitor.store, monitor.config, monitor.env, monitor.clock).send(days)
+            click.echo(f"sent the digest {report.period} to {', '.join(monitor.config.digest.to)}")
+        if not out and not send:
+            click.echo(render_text(report))
 
 
 @cli.command("check-config")

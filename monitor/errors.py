@@ -7,7 +7,9 @@
     │   └── ParseError           the body is not a feed / page / API answer we understand
     ├── StoreError               the SQLite database failed
     ├── DeliveryError            a notifier could not deliver an alert
-    │   ├── TransientDeliveryError   retry later (outage, 429, timeout)
+    │   ├── TransientDeliveryError   retry later (outage, 429)
+    │   │   └── UncertainDeliveryError   it may have arrived (timeout, lost answer):
+    │   │                                check the channel before resending
     │   └── PermanentDeliveryError   retrying will not help (bad token, unknown channel)
     └── AlreadyRunningError      another daemon holds the database lock
 
@@ -27,6 +29,7 @@ __all__ = [
     "SourceError",
     "StoreError",
     "TransientDeliveryError",
+    "UncertainDeliveryError",
 ]
 
 
@@ -86,6 +89,11 @@ class DeliveryError(MonitorError):
 
 class TransientDeliveryError(DeliveryError):
     """Delivery failed for now (outage, rate limit); the outbox retries with backoff."""
+
+
+class UncertainDeliveryError(TransientDeliveryError):
+    """The request may have reached the channel (timeout, lost answer): the outbox checks
+    the channel before sending it again."""
 
 
 class PermanentDeliveryError(DeliveryError):

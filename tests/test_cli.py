@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-COMMANDS = ["run", "poll", "demo", "classify", "status", "sources", "check-config"]
+COMMANDS = ["run", "poll", "demo", "classify", "digest", "status", "sources", "check-config"]
 
 
 def monitor(

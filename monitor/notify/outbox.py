@@ -2,9 +2,15 @@
 
 A row moves pending → sending → sent, or → failed (permanent errors only). A row
 is marked `sending` (committed) before the notifier is called and `sent` after,
-so a crash in between leaves it in `sending`; `reconcile()` then asks the channel
-whether the alert arrived (Slack: by the event id in message metadata) before it
-is sent again. A reply waits until its thread's root message exists.
+so a crash in between leaves it in `sending`. `sending` means "may have reached
+the channel": before such a row is sent again, the channel is asked whether the
+alert arrived (Slack: by the event id in message metadata). `reconcile()` does
+that at start-up for every row a crash left in flight; an answer lost on the
+wire (timeout, dropped connection) leaves the row in `sending` too.
+
+Order: rows of one channel go out in event order. A transient failure stops the
+channel for this pass, so nothing overtakes the alert that is waiting for its
+retry; a reply whose thread root is not sent yet is skipped, not blocking.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..config import Config
-from ..errors import DeliveryError, PermanentDeliveryError
+from ..errors import DeliveryError, PermanentDeliveryError, UncertainDeliveryError
 from ..models import utcnow
 from ..store import Store, iso
 from . import Alert, Notifier
@@ -28,6 +35,8 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(seconds=15)
 BACKOFF_CAP = timedelta(hours=1)
+# While a row is in flight, other processes leave it alone for this long.
+IN_FLIGHT_LEASE = timedelta(minutes=5)
 
 
 def backoff(
@@ -36,7 +45,7 @@ def backoff(
     """Exponential with jitter, capped; never sooner than the server's Retry-After."""
     rng = rng or random.Random()
     delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(max(attempts - 1, 0), 12))
-    delay = delay * rng.uniform(0.8, 1.2)
+    delay = min(BACKOFF_CAP, delay * rng.uniform(0.8, 1.2))
     if retry_after is not None:
         delay = max(delay, timedelta(seconds=retry_after))
     return delay
@@ -62,6 +71,7 @@ class Outbox:
         self.config = config
         self.notifiers = dict(notifiers)
         self.clock = clock
+        self._reported: set[str] = set()  # permanent errors already logged
 
     def backlog(self) -> int:
         rows = self.store.query(
@@ -70,103 +80,146 @@ class Outbox:
         return int(rows[0]["n"])
 
     def reconcile(self) -> int:
-        """Settle rows left in `sending` by a crash: sent if the channel has them."""
+        """At start-up: settle every row a crash left in `sending`, at once (no lease).
+
+        Found in the channel: sent. Not found: pending, sent again by the next pass.
+        The channel unreachable: left in `sending` and due now, so `deliver()` checks
+        again before it sends. Only the process holding the database lock may call this.
+        """
         settled = 0
+        now = self.clock()
         for row in self.store.query("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id"):
-            notifier = self.notifiers.get(row["channel"])
-            if notifier is None:
+            if row["channel"] not in self.notifiers:
                 continue
             alert = load_alert(self.store, self.config, row["event_id"])
             thread = self._thread_ref(alert, row["channel"])
             try:
-                ref = notifier.find(alert, thread if isinstance(thread, str) else None)
+                ref = self._find(row, alert, thread if isinstance(thread, str) else None)
             except DeliveryError as exc:
                 log.warning(
-                    "could not check %s for event %s after a restart: %s",
+                    "could not check %s for event %s after a restart: %s; checking again later",
                     row["channel"],
                     row["event_id"],
                     exc,
                 )
+                self._set(row["id"], "sending", str(exc), now)
                 continue
-            with self.store.transaction("reconciling the outbox"):
-                if ref:
-                    self._mark_sent(row["id"], ref)
-                    log.info(
-                        "event %s was already delivered to %s before the restart",
-                        row["event_id"],
-                        row["channel"],
-                    )
-                else:
-                    self.store.execute(
-                        "UPDATE outbox SET status = 'pending' WHERE id = ?", [row["id"]]
-                    )
+            if ref:
+                self._mark_sent(row["id"], ref)
+                log.info(
+                    "event %s was already delivered to %s before the restart",
+                    row["event_id"],
+                    row["channel"],
+                )
+            else:
+                self._set(row["id"], "pending", row["last_error"] or "", now)
             settled += 1
         return settled
 
     def deliver(self, limit: int = 500) -> Delivery:
-        """Send what is due, in event order; return what happened."""
+        """Send what is due, in event order per channel; return what happened."""
         now = self.clock()
         rows = self.store.query(
-            """SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+            """SELECT * FROM outbox WHERE status IN ('pending', 'sending')
                ORDER BY event_id, id LIMIT ?""",
-            [iso(now), limit],
+            [limit],
         )
+        blocked: set[str] = set()
         sent = retrying = failed = waiting = 0
         for row in rows:
-            notifier = self.notifiers.get(row["channel"])
-            if notifier is None:
-                continue  # a channel that is no longer configured: kept for later
+            channel = row["channel"]
+            notifier = self.notifiers.get(channel)
+            if notifier is None or channel in blocked:
+                continue  # unconfigured channel (kept for later), or stopped for this pass
+            if row["next_attempt_at"] > iso(now):
+                blocked.add(channel)  # an earlier alert waits for its retry: keep the order
+                continue
             alert = load_alert(self.store, self.config, row["event_id"])
-            thread = self._thread_ref(alert, row["channel"])
+            thread = self._thread_ref(alert, channel)
             if thread is _WAIT:
                 waiting += 1
                 continue
             thread_ref = thread if isinstance(thread, str) else None
-            with self.store.transaction("marking an alert as sending"):
-                self.store.execute(
-                    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
-                    [row["id"]],
-                )
-            try:
-                ref = notifier.send(alert, thread_ref)
-            except PermanentDeliveryError as exc:
+            outcome = self._attempt(row, alert, notifier, thread_ref)
+            if outcome == "sent":
+                sent += 1
+            elif outcome == "failed":
                 failed += 1
-                log.error(
-                    "alert for event %s to %s failed for good: %s",
-                    row["event_id"],
-                    row["channel"],
-                    exc,
-                )
-                self._mark(row["id"], "failed", str(exc), now)
-                continue
-            except DeliveryError as exc:
+            elif outcome in ("retrying", "error"):
                 retrying += 1
-                delay = backoff(row["attempts"] + 1, exc.retry_after)
-                log.warning(
-                    "alert for event %s to %s: %s; retrying in %.0f s",
-                    row["event_id"],
-                    row["channel"],
-                    exc,
-                    delay.total_seconds(),
-                )
-                self._mark(row["id"], "pending", str(exc), now + delay)
-                continue
-            except Exception as exc:  # a bug in a notifier must not lose the alert
-                retrying += 1
-                log.exception(
-                    "unexpected error delivering event %s to %s", row["event_id"], row["channel"]
-                )
-                self._mark(
-                    row["id"],
-                    "pending",
-                    f"{type(exc).__name__}: {exc}",
-                    now + backoff(row["attempts"] + 1),
-                )
-                continue
-            with self.store.transaction("marking an alert as sent"):
-                self._mark_sent(row["id"], ref)
-            sent += 1
+                if outcome == "retrying":
+                    blocked.add(channel)
         return Delivery(sent, retrying, failed, waiting)
+
+    def _attempt(
+        self, row: dict[str, Any], alert: Alert, notifier: Notifier, thread_ref: str | None
+    ) -> str:
+        """One attempt: 'sent', 'failed', 'retrying' (the channel is down), 'error' (a bug
+        in the notifier: retried, but it does not hold up the channel) or 'skipped'."""
+        now = self.clock()
+        if not self._claim(row, now):
+            return "skipped"  # another process took it
+        what = f"alert for event {row['event_id']} to {row['channel']}"
+        try:
+            ref = None
+            if row["status"] == "sending":  # an earlier attempt may have arrived
+                ref = self._find(row, alert, thread_ref, sending_anyway=True)
+            if ref:
+                log.info("%s had already arrived; not sending it again", what)
+            else:
+                ref = notifier.send(alert, thread_ref)
+        except PermanentDeliveryError as exc:
+            # One clear line per cause, not one per alert: a bad token fails them all.
+            if str(exc) not in self._reported:
+                self._reported.add(str(exc))
+                log.error("%s failed for good: %s; see `monitor status`", what, exc)
+            else:
+                log.debug("%s failed for good: %s", what, exc)
+            self._set(row["id"], "failed", str(exc), now)
+            return "failed"
+        except DeliveryError as exc:
+            delay = backoff(row["attempts"] + 1, exc.retry_after)
+            # Still unsure whether an earlier attempt arrived: keep checking first.
+            uncertain = isinstance(exc, UncertainDeliveryError) or row["status"] == "sending"
+            status = "sending" if uncertain else "pending"
+            log.warning("%s: %s; retrying in %.0f s", what, exc, delay.total_seconds())
+            self._set(row["id"], status, str(exc), now + delay)
+            return "retrying"
+        except Exception as exc:  # a bug in a notifier must not lose the alert
+            log.exception("unexpected error delivering event %s to %s", *row_ids(row))
+            delay = backoff(row["attempts"] + 1)
+            self._set(row["id"], "sending", f"{type(exc).__name__}: {exc}", now + delay)
+            return "error"
+        self._mark_sent(row["id"], ref)
+        return "sent"
+
+    def _find(
+        self,
+        row: dict[str, Any],
+        alert: Alert,
+        thread_ref: str | None,
+        sending_anyway: bool = False,
+    ) -> str | None:
+        """Ask the channel whether this alert already arrived."""
+        notifier = self.notifiers[row["channel"]]
+        try:
+            return notifier.find(alert, thread_ref)
+        except PermanentDeliveryError as exc:
+            if not sending_anyway:
+                raise
+            # Cannot look (e.g. a missing history scope): a possible repeat beats a loss.
+            log.warning("cannot check %s for event %s (%s); sending it again", *row_ids(row), exc)
+            return None
+
+    def _claim(self, row: dict[str, Any], now: datetime) -> bool:
+        """Mark the row in flight, only if no other process changed it since we read it."""
+        with self.store.transaction("marking an alert as sending"):
+            cursor = self.store.execute(
+                """UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+                   next_attempt_at = ? WHERE id = ? AND status = ? AND next_attempt_at = ?""",
+                [iso(now + IN_FLIGHT_LEASE), row["id"], row["status"], row["next_attempt_at"]],
+            )
+            return cursor.rowcount == 1
 
     def _thread_ref(self, alert: Alert, channel: str) -> str | object | None:
         """The root message to reply under; _WAIT if the root is not sent yet."""
@@ -185,19 +238,24 @@ class Outbox:
             return None  # the claim never arrived: post on its own, quoting the claim
         return _WAIT
 
-    def _mark(self, row_id: int, status: str, error: str, next_at: datetime) -> None:
+    def _set(self, row_id: int, status: str, error: str, next_at: datetime) -> None:
         with self.store.transaction("recording a delivery attempt"):
             self.store.execute(
                 "UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                [status, error[:500], iso(next_at), row_id],
+                [status, error[:500] or None, iso(next_at), row_id],
             )
 
     def _mark_sent(self, row_id: int, ref: str) -> None:
-        self.store.execute(
-            "UPDATE outbox SET status = 'sent', external_ref = ?, sent_at = ?, last_error = NULL "
-            "WHERE id = ?",
-            [ref, iso(self.clock()), row_id],
-        )
+        with self.store.transaction("marking an alert as sent"):
+            self.store.execute(
+                "UPDATE outbox SET status = 'sent', external_ref = ?, sent_at = ?, "
+                "last_error = NULL WHERE id = ?",
+                [ref, iso(self.clock()), row_id],
+            )
+
+
+def row_ids(row: dict[str, Any]) -> tuple[object, object]:
+    return row["event_id"], row["channel"]
 
 
 _WAIT = object()

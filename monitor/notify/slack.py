@@ -3,7 +3,8 @@
 A claim is a top-level message; its denials and confirmations are replies in its
 thread with reply_broadcast, and the claim's message is updated to show its status.
 Each message carries metadata with its event id, so that after a crash the outbox
-can find what Slack already accepted instead of posting it twice.
+can find what Slack already accepted instead of posting it twice. The blocks
+themselves are built in `blocks.py`.
 """
 
 from __future__ import annotations
@@ -12,26 +13,44 @@ import logging
 import re
 import threading
 import time
+from datetime import timedelta
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryState
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.webhook import WebhookClient
 
-from ..errors import PermanentDeliveryError, TransientDeliveryError
+from ..errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    UncertainDeliveryError,
+)
 from ..models import EventKind
 from . import Alert
+from .blocks import build_blocks, escape, fallback_text, safe_link
 
-__all__ = ["SlackNotifier", "SlackWebhookNotifier", "build_blocks", "escape", "fallback_text"]
+__all__ = [
+    "SlackNotifier",
+    "SlackWebhookNotifier",
+    "build_blocks",
+    "escape",
+    "fallback_text",
+    "safe_link",
+]
 
 log = logging.getLogger(__name__)
 
 METADATA_EVENT_TYPE = "monitor_alert"
-HEADER_LIMIT = 150
-SECTION_LIMIT = 3000
-BLOCK_LIMIT = 50
+# Waits for a 429 longer than this are left to the outbox's backoff, so a long
+# Retry-After never holds the delivery thread.
+MAX_INLINE_RETRY_AFTER = 5
+HISTORY_PAGES = 20
+_READ: dict[str, Any] = {"include_all_metadata": True, "limit": 200}
 PERMANENT_ERRORS = frozenset(
     {
         "invalid_auth",
@@ -53,132 +72,61 @@ PERMANENT_ERRORS = frozenset(
         "msg_too_long",
     }
 )
-_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
-_ICONS = {
-    EventKind.NEW_CLAIM: "🟠",
-    EventKind.DENIAL: "🔴",
-    EventKind.CONFIRMATION: "🟢",
-    EventKind.STORY_SPREADING: "📣",
-    EventKind.SOURCE_UNHEALTHY: "⚠️",
-    EventKind.SOURCE_RECOVERED: "✅",
+_HINTS = {
+    "invalid_auth": "check SLACK_BOT_TOKEN",
+    "not_authed": "set SLACK_BOT_TOKEN",
+    "channel_not_found": "check [slack] channel in the configuration",
+    "not_in_channel": "invite the bot to the channel",
+    "missing_scope": "give the bot the chat:write and channels:history scopes",
 }
 
 
-def escape(text: str) -> str:
-    """Feed text as harmless mrkdwn: no markup, no links, no @channel pings."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION.sub("@\u200b\\1", text)
+class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack-sdk's rate-limit retry, only for short waits (the outbox handles long ones)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        assert response is not None
+        wait = _retry_after(response.headers)
+        return wait is None or wait <= MAX_INLINE_RETRY_AFTER
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _retry_after(headers: Any) -> float | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            value = value[0] if isinstance(value, list) and value else value
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                return None
+    return None
 
 
-def safe_link(url: str, label: str) -> str:
-    """<url|label> with a URL that cannot break out of the link syntax."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return escape(label)
-    cleaned = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
-    cleaned = cleaned.replace("&", "&amp;")
-    return f"<{cleaned}|{escape(label)}>"
-
-
-def _when(alert: Alert) -> str:
-    moment = alert.published_at or alert.created_at
-    if moment is None:
-        return "time unknown"
-    epoch = int(moment.timestamp())
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
-def fallback_text(alert: Alert) -> str:
-    if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
-        return escape(f"{alert.label}: {alert.source} {alert.error}".strip())
-    who = ", ".join(alert.companies)
-    return escape(_clip(f"{alert.label} ({who}): {alert.headline} — {alert.outlet}", 1000))
-
-
-def build_blocks(alert: Alert, threaded: bool) -> list[dict[str, Any]]:
-    icon = _ICONS.get(alert.kind, "")
-    if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
-        return [
-            _header(f"{icon} {alert.label}: {alert.source}"),
-            _section(
-                f"`{escape(alert.source)}` {escape(alert.url)}\n"
-                f"{escape(alert.error) if alert.error else ''}"
-            ),
-        ]
-    who = ", ".join(alert.companies) or "no company named"
-    title = f"{icon} {alert.label} · {who}"
-    if alert.kind is EventKind.NEW_CLAIM and alert.status_line and alert.status != "reported":
-        title += f" · {alert.status_line}"
-    blocks = [_header(title)]
-    blocks.append(_section(f"*{safe_link(alert.url, alert.headline)}*"))
-    if alert.kind in (EventKind.DENIAL, EventKind.CONFIRMATION):
-        verb = "denies" if alert.kind is EventKind.DENIAL else "confirms"
-        party = escape(alert.party or "A party")
-        official = " _(official channel)_" if alert.official else ""
-        blocks.append(_section(f"*{party}*{official} {verb}:\n>{escape(alert.quote)}"))
-        if not threaded:
-            if alert.claim_headline:
-                blocks.append(
-                    _section("In answer to: " + safe_link(alert.claim_url, alert.claim_headline))
-                )
-            else:
-                blocks.append(_section("_In answer to a claim monitor has not seen._"))
-    authority = "official channel" if alert.official else alert.authority
-    context = f"{escape(alert.outlet)} ({authority}) · {_when(alert)}"
-    if alert.also_reported:
-        n = alert.also_reported
-        context += f" · also reported by {n} outlet{'s' if n > 1 else ''}"
-    if alert.kind is EventKind.STORY_SPREADING:
-        context += f" · now carried by {len(alert.outlets)} outlets"
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(context, SECTION_LIMIT)}]}
-    )
-    return blocks[:BLOCK_LIMIT]
-
-
-def _header(text: str) -> dict[str, Any]:
-    # plain_text: nothing in it is markup, so it needs no escaping, only the limit.
-    return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": _clip(text, HEADER_LIMIT), "emoji": True},
-    }
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, SECTION_LIMIT)}}
-
-
-def _error(exc: Exception, doing: str) -> Exception:
-    if isinstance(exc, SlackApiError):
-        error = str(exc.response.get("error", "")) if exc.response is not None else ""
-        status = exc.response.status_code if exc.response is not None else 0
-        if error in PERMANENT_ERRORS:
-            hint = {
-                "invalid_auth": "check SLACK_BOT_TOKEN",
-                "not_authed": "set SLACK_BOT_TOKEN",
-                "channel_not_found": "check [slack] channel in the configuration",
-                "not_in_channel": "invite the bot to the channel",
-            }.get(error, "")
-            return PermanentDeliveryError(
-                f"Slack {doing}: {error}" + (f" ({hint})" if hint else "")
-            )
-        retry_after = None
-        if exc.response is not None:
-            value = exc.response.headers.get("Retry-After") or exc.response.headers.get(
-                "retry-after"
-            )
-            if isinstance(value, list):
-                value = value[0] if value else None
-            retry_after = float(value) if value and str(value).isdigit() else None
-        return TransientDeliveryError(
-            f"Slack {doing}: {error or f'HTTP {status}'}", retry_after=retry_after
-        )
-    return TransientDeliveryError(f"Slack {doing}: {type(exc).__name__}: {exc}")
+def _error(exc: Exception, doing: str) -> DeliveryError:
+    if not isinstance(exc, SlackApiError):
+        # Timeout or lost connection: Slack may have taken the message.
+        return UncertainDeliveryError(f"Slack {doing}: {type(exc).__name__}: {exc}")
+    response = exc.response
+    error = str(response.get("error", "")) if response is not None else ""
+    status = response.status_code if response is not None else 0
+    if error in PERMANENT_ERRORS:
+        hint = _HINTS.get(error)
+        return PermanentDeliveryError(f"Slack {doing}: {error}" + (f" ({hint})" if hint else ""))
+    message = f"Slack {doing}: {error or 'error'} (HTTP {status})"
+    retry_after = _retry_after(response.headers) if response is not None else None
+    if status >= 500:
+        return UncertainDeliveryError(message, retry_after=retry_after)
+    return TransientDeliveryError(message, retry_after=retry_after)
 
 
 class SlackNotifier:
@@ -195,14 +143,16 @@ class SlackNotifier:
             token=token,
             base_url=base_url,
             timeout=timeout,
-            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+            retry_handlers=[ShortRateLimitRetryHandler(max_retry_count=2)],
         )
         self.channel = channel
         self.pace = pace
+        self._channel_ids: dict[str, str] = {}
         self._last_post = 0.0
         self._lock = threading.Lock()
 
     def _wait_for_pace(self) -> None:
+        """About one message a second per channel (Slack's posting limit)."""
         with self._lock:
             delay = self._last_post + self.pace - time.monotonic()
             if delay > 0:
@@ -230,10 +180,10 @@ class SlackNotifier:
             response = self.client.chat_postMessage(**kwargs)
         except (SlackApiError, SlackClientError, OSError) as exc:
             raise _error(exc, "chat.postMessage") from exc
-        ref = f"{response['channel']}:{response['ts']}"
+        self._channel_ids[self.channel] = str(response["channel"])
         if thread and alert.root is not None:
             self._update_root(alert.root, thread)
-        return ref
+        return f"{response['channel']}:{response['ts']}"
 
     def _update_root(self, root: Alert, thread: tuple[str, str]) -> None:
         """Show the claim's new status on its message; a failure here loses nothing."""
@@ -250,42 +200,65 @@ class SlackNotifier:
             )
 
     def find(self, alert: Alert, thread_ref: str | None) -> str | None:
-        """Look for a message carrying this event id in the channel (or thread)."""
+        """The ref of a message carrying this event id in the channel (or its thread).
+
+        A reply found this way also gets its root's status update, which the crash
+        may have cut off."""
         thread = _split_ref(thread_ref) if thread_ref else None
+        oldest = ""
+        if alert.created_at is not None:  # the message cannot predate its event
+            oldest = f"{(alert.created_at - timedelta(hours=1)).timestamp():.6f}"
         try:
-            if thread:
-                response = self.client.conversations_replies(
-                    channel=thread[0], ts=thread[1], include_all_metadata=True, limit=200
-                )
-                channel = thread[0]
-            else:
-                channel = self._channel_id()
-                response = self.client.conversations_history(
-                    channel=channel, include_all_metadata=True, limit=200
-                )
+            channel = thread[0] if thread else self._channel_id()
+            for message in self._messages(channel, thread[1] if thread else None, oldest):
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if str(payload.get("event_id")) == str(alert.event_id):
+                    if thread and alert.root is not None:
+                        self._update_root(alert.root, thread)
+                    return f"{channel}:{message['ts']}"
         except (SlackApiError, SlackClientError, OSError) as exc:
-            raise _error(exc, "reconciling") from exc
-        for message in response.get("messages", []):
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if str(payload.get("event_id")) == str(alert.event_id):
-                return f"{channel}:{message['ts']}"
+            raise _error(exc, "reading the channel back") from exc
         return None
 
+    def _messages(self, channel: str, thread_ts: str | None, oldest: str) -> Any:
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            if thread_ts:
+                response = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, cursor=cursor, oldest=oldest or None, **_READ
+                )
+            else:
+                response = self.client.conversations_history(
+                    channel=channel, cursor=cursor, oldest=oldest or None, **_READ
+                )
+            yield from response.get("messages", [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return
+
     def _channel_id(self) -> str:
+        """History needs the channel's id: from a post, the config, or conversations.list."""
+        if self.channel in self._channel_ids:
+            return self._channel_ids[self.channel]
         if re.fullmatch(r"[CGD][A-Z0-9]{6,}", self.channel):
             return self.channel
         name = self.channel.lstrip("#")
         cursor = None
-        while True:
-            response = self.client.conversations_list(
-                limit=1000, cursor=cursor, types="public_channel,private_channel"
-            )
-            for channel in response.get("channels", []):
-                if channel.get("name") == name:
-                    return str(channel["id"])
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return self.channel
+        try:
+            while True:
+                response = self.client.conversations_list(
+                    limit=1000, cursor=cursor, types="public_channel,private_channel"
+                )
+                for channel in response.get("channels", []):
+                    if channel.get("name") == name:
+                        self._channel_ids[self.channel] = str(channel["id"])
+                        return str(channel["id"])
+                cursor = (response.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            log.debug("conversations.list failed (%s): using the channel name", exc)
+        return self.channel
 
 
 def _split_ref(ref: str) -> tuple[str, str]:
@@ -300,7 +273,9 @@ class SlackWebhookNotifier:
 
     def __init__(self, url: str, timeout: int = 15) -> None:
         self.client = WebhookClient(
-            url=url, timeout=timeout, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)]
+            url=url,
+            timeout=timeout,
+            retry_handlers=[ShortRateLimitRetryHandler(max_retry_count=2)],
         )
 
     def send(self, alert: Alert, thread_ref: str | None) -> str:
@@ -312,21 +287,18 @@ class SlackWebhookNotifier:
                 unfurl_media=False,
             )
         except (SlackClientError, OSError) as exc:
-            raise TransientDeliveryError(f"Slack webhook: {type(exc).__name__}") from exc
+            raise UncertainDeliveryError(f"Slack webhook: {type(exc).__name__}") from exc
         if response.status_code == 200:
             return f"webhook:{alert.event_id}"
-        body = (response.body or "").strip()
+        body = (response.body or "").strip()[:100]
         if response.status_code in (400, 403, 404, 410):
             raise PermanentDeliveryError(
                 f"Slack webhook answered {response.status_code} {body} (check SLACK_WEBHOOK_URL)"
             )
-        retry = response.headers.get("retry-after") or response.headers.get("Retry-After")
-        if isinstance(retry, list):
-            retry = retry[0] if retry else None
         raise TransientDeliveryError(
             f"Slack webhook answered {response.status_code}",
-            retry_after=float(retry) if retry and str(retry).isdigit() else None,
+            retry_after=_retry_after(response.headers),
         )
 
     def find(self, alert: Alert, thread_ref: str | None) -> str | None:
-        return None  # a webhook cannot read the channel back
+        return None  # a webhook cannot read the channel back: at-least-once only

@@ -1,0 +1,167 @@
+"""Block Kit for one alert, built for a reader who glances, with every piece of feed text
+escaped so that a headline can neither ping a channel nor forge a link.
+
+Slack's limits hold: a header of 150 characters, 3,000 per section, 50 blocks. Feed
+text is clipped *before* it is escaped, so a cut never splits an entity or a link.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ..models import EventKind
+from . import Alert
+
+__all__ = ["build_blocks", "escape", "fallback_text", "safe_link"]
+
+HEADER_LIMIT = 150
+SECTION_LIMIT = 3000
+BLOCK_LIMIT = 50
+HEADLINE_LIMIT = 300
+QUOTE_LIMIT = 1200
+OUTLETS_SHOWN = 12
+_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+_ICONS = {
+    EventKind.NEW_CLAIM: "🟠",
+    EventKind.DENIAL: "🔴",
+    EventKind.CONFIRMATION: "🟢",
+    EventKind.STORY_SPREADING: "📣",
+    EventKind.SOURCE_UNHEALTHY: "⚠️",
+    EventKind.SOURCE_RECOVERED: "✅",
+}
+_STATUS_ICONS = {"denied": "🔴", "confirmed": "🟢", "spreading": "📣", "reported": "🟠"}
+
+
+def escape(text: str) -> str:
+    """Feed text as harmless mrkdwn: no markup, no links, no @channel pings."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("@\u200b\\1", text)
+
+
+def _defuse_plain(text: str) -> str:
+    """plain_text is not parsed by Slack; still break anything that looks like a ping."""
+    return _MENTION.sub("@\u200b\\1", text.replace("<!", "<\u200b!"))
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split()) if "\n" in text else text
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe_link(url: str, label: str, limit: int = HEADLINE_LIMIT) -> str:
+    """<url|label> with a URL that cannot break out of the link syntax (else just the label)."""
+    label = escape(clip(label, limit)) or "link"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
+        return label
+    # '|', '<', '>' and spaces are percent-encoded; '&' becomes the entity Slack expects.
+    cleaned = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._").replace("&", "&amp;")
+    return f"<{cleaned}|{label}>"
+
+
+def _when(alert: Alert) -> str:
+    moment = alert.published_at or alert.created_at
+    if moment is None:
+        return "time unknown"
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def fallback_text(alert: Alert) -> str:
+    """The plain `text` that goes with the blocks (notifications, old clients, search)."""
+    if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
+        return escape(clip(f"{alert.label}: {alert.source} {alert.error}".strip(), 1000))
+    who = ", ".join(alert.companies) or "no company named"
+    if alert.kind in (EventKind.DENIAL, EventKind.CONFIRMATION):
+        party = (alert.party or "a party") + (" (official)" if alert.official else "")
+        text = f"{alert.label} by {party}: {alert.headline} — {alert.outlet}"
+    else:
+        label = f"{alert.label} ({who})"
+        if alert.kind is EventKind.NEW_CLAIM and alert.status not in (None, "reported"):
+            label += f", {alert.status_line}"
+        text = f"{label}: {alert.headline} — {alert.outlet}"
+    return escape(clip(text, 1000))
+
+
+def build_blocks(alert: Alert, threaded: bool) -> list[dict[str, Any]]:
+    """The blocks of one alert; `threaded` says it is a reply under its claim."""
+    icon = _ICONS.get(alert.kind, "")
+    if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
+        return _health_blocks(alert, icon)
+    who = ", ".join(alert.companies) or "no company named"
+    blocks = [_header(f"{icon} {alert.label} · {who}")]
+    if alert.kind is EventKind.NEW_CLAIM and alert.status not in (None, "reported"):
+        status_icon = _STATUS_ICONS.get(alert.status or "", "")
+        blocks.append(_section(f"{status_icon} *{escape(alert.status_line)}*"))
+    if alert.kind in (EventKind.DENIAL, EventKind.CONFIRMATION):
+        verb = "denies" if alert.kind is EventKind.DENIAL else "confirms"
+        party = escape(alert.party or "A party")
+        official = " _(official channel)_" if alert.official else ""
+        quote_text = escape(clip(alert.quote or alert.headline, QUOTE_LIMIT))
+        blocks.append(_section(f"*{party}*{official} {verb}:\n>{quote_text}"))
+        if (alert.quote or alert.headline) == alert.headline:  # a post: its words are its title
+            blocks.append(_section("Source: " + safe_link(alert.url, alert.outlet or "link")))
+        else:
+            blocks.append(_section(safe_link(alert.url, alert.headline)))
+        if not threaded:
+            if alert.claim_headline:
+                claim = safe_link(alert.claim_url, alert.claim_headline)
+                blocks.append(_section(f"_In answer to the claim:_\n>{claim}"))
+            else:
+                blocks.append(_section("_In answer to a claim monitor has not seen._"))
+    elif alert.kind is EventKind.STORY_SPREADING:
+        blocks.append(_section(f"*{safe_link(alert.url, alert.headline)}*"))
+        shown = ", ".join(escape(clip(o, 80)) for o in alert.outlets[:OUTLETS_SHOWN])
+        more = len(alert.outlets) - OUTLETS_SHOWN
+        more_text = f" and {more} more" if more > 0 else ""
+        blocks.append(
+            _section(f"Now carried by {_plural(len(alert.outlets), 'outlet')}: {shown}{more_text}")
+        )
+    else:
+        blocks.append(_section(f"*{safe_link(alert.url, alert.headline)}*"))
+    blocks.append(_context(alert))
+    return blocks[:BLOCK_LIMIT]
+
+
+def _context(alert: Alert) -> dict[str, Any]:
+    authority = "official channel" if alert.official else alert.authority
+    parts = [f"{escape(clip(alert.outlet, 100)) or 'unknown outlet'} ({authority})", _when(alert)]
+    if alert.also_reported and alert.kind is not EventKind.STORY_SPREADING:
+        parts.append(f"also reported by {_plural(alert.also_reported, 'outlet')}")
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(parts)}]}
+
+
+def _health_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
+    lines = [f"*Source* `{escape(clip(alert.source, 100))}`"]
+    if alert.url:
+        lines.append(f"*URL* {safe_link(alert.url, alert.url)}")
+    if alert.error:
+        lines.append(f"*Error* {escape(clip(alert.error, 500))}")
+    if alert.kind is EventKind.SOURCE_UNHEALTHY:
+        lines.append("_Polled less often until it answers again; see `monitor status`._")
+    blocks = [_header(f"{icon} {alert.label}: {alert.source}"), _section("\n".join(lines))]
+    if alert.created_at is not None:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _when(alert)}]})
+    return blocks
+
+
+def _header(text: str) -> dict[str, Any]:
+    return {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": clip(_defuse_plain(text), HEADER_LIMIT),
+            "emoji": True,
+        },
+    }
+
+
+def _section(text: str) -> dict[str, Any]:
+    # Every piece was clipped before escaping; this cut is only a last guard.
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}

@@ -1,0 +1,298 @@
+"""The weekly digest: the week's stories, read from the database and rendered by Jinja2.
+
+Organised by story: each claim with its status and the denials and confirmations that
+answer it, then other notable stories per company, counts per company (with a bar
+chart drawn with table cells, since mail clients block SVG) and per outlet, and the
+sources that failed. HTML (CSS inlined, no scripts, no images) and plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import css_inline
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..config import Config
+from ..store import Store, iso, parse_iso
+from .alerts import status_line
+
+__all__ = ["Digest", "build_digest", "period_of", "render_html", "render_text"]
+
+NOTABLE_PER_COMPANY = 5
+OUTLETS_LISTED = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str  # http(s) only, else ""
+    outlet: str
+    authority: str
+    when: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    kind: str  # denial | confirmation
+    party: str
+    official: bool
+    link: Link
+    also: int  # other outlets that reported this statement
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEntry:
+    status: str
+    status_line: str
+    companies: tuple[str, ...]
+    link: Link
+    outlets: int
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    count: int
+    percent: int  # of the largest count, for the chart
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    period: str  # ISO week, e.g. 2026-W48
+    start: datetime
+    end: datetime
+    timezone: str
+    claims: tuple[ClaimEntry, ...]
+    notable: dict[str, tuple[Link, ...]]  # company name -> stories
+    companies: tuple[Bar, ...]
+    outlets: tuple[Bar, ...]
+    failing_sources: tuple[dict[str, Any], ...]
+    items: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        denied = sum(1 for c in self.claims if c.status == "denied")
+        confirmed = sum(1 for c in self.claims if c.status == "confirmed")
+        return (
+            f"{len(self.claims)} claim{'s' if len(self.claims) != 1 else ''}, {denied} denied, "
+            f"{confirmed} confirmed; {self.items} articles"
+        )
+
+
+def period_of(moment: datetime, timezone: str) -> str:
+    """The ISO week a digest sent at `moment` belongs to, e.g. '2026-W48'."""
+    year, week, _ = moment.astimezone(ZoneInfo(timezone)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _safe_url(url: str | None) -> str:
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _link(row: dict[str, Any]) -> Link:
+    return Link(
+        title=row["title"] or "(no title)",
+        url=_safe_url(row["url"]),
+        outlet=row["outlet"] or "",
+        authority=row["authority"] or "press",
+        when=parse_iso(row["published_at"]) or parse_iso(row["fetched_at"]),
+    )
+
+
+def _first_item(store: Store, story: dict[str, Any]) -> dict[str, Any]:
+    rows = store.query(
+        "SELECT * FROM items WHERE id = ? OR story_id = ? ORDER BY (id = ?) DESC, id LIMIT 1",
+        [story["first_item_id"], story["id"], story["first_item_id"]],
+    )
+    if rows:
+        return rows[0]
+    return {
+        "title": story["title"],
+        "url": "",
+        "outlet": "",
+        "authority": "press",
+        "published_at": None,
+        "fetched_at": story["first_seen"],
+    }
+
+
+def _names(config: Config) -> dict[str, str]:
+    return {c.id: c.name for c in config.companies}
+
+
+def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> Digest:
+    """Everything the digest shows about the `days` before `now`."""
+    since = iso(now - timedelta(days=days))
+    names = _names(config)
+    claims = store.query(
+        """SELECT * FROM stories WHERE kind = 'claim' AND (first_seen >= ? OR id IN
+           (SELECT answers_story_id FROM stories WHERE last_seen >= ?
+            AND kind IN ('denial', 'confirmation')))
+           ORDER BY first_seen""",
+        [since, since],
+    )
+    shown_stories = {c["id"] for c in claims}
+    entries = []
+    for claim in claims:
+        answers = store.query(
+            "SELECT * FROM stories WHERE answers_story_id = ? ORDER BY first_seen", [claim["id"]]
+        )
+        shown_stories.update(a["id"] for a in answers)
+        statements = []
+        for answer in answers:
+            if answer["kind"] not in ("denial", "confirmation"):
+                continue
+            item = _first_item(store, answer)
+            statements.append(
+                Statement(
+                    kind=answer["kind"],
+                    party=names.get(answer["party"] or "", answer["party"] or "a party"),
+                    official=item["authority"] == "official",
+                    link=_link(item),
+                    also=max(0, int(answer["outlet_count"]) - 1),
+                )
+            )
+        entries.append(
+            ClaimEntry(
+                status=claim["status"] or "reported",
+                status_line=status_line(
+                    config, claim["status"], json.loads(claim["status_by"] or "[]")
+                ),
+                companies=tuple(names.get(c, c) for c in json.loads(claim["companies"])),
+                link=_link(_first_item(store, claim)),
+                outlets=int(claim["outlet_count"]),
+                statements=tuple(statements),
+            )
+        )
+    return Digest(
+        period=period_of(now, config.monitor.timezone),
+        start=now - timedelta(days=days),
+        end=now,
+        timezone=config.monitor.timezone,
+        claims=tuple(entries),
+        notable=_notable(store, config, since, shown_stories),
+        companies=_bars(
+            [
+                (names.get(r["company"], r["company"]), r["n"])
+                for r in store.query(
+                    """SELECT m.company, count(*) AS n FROM mentions m JOIN items i
+                       ON i.id = m.item_id WHERE i.fetched_at >= ? GROUP BY m.company""",
+                    [since],
+                )
+            ]
+            + [(c.name, 0) for c in config.companies]
+        ),
+        outlets=_bars(
+            [
+                (r["outlet"] or "unknown", r["n"])
+                for r in store.query(
+                    """SELECT outlet, count(*) AS n FROM items i WHERE fetched_at >= ?
+                       AND EXISTS (SELECT 1 FROM mentions m WHERE m.item_id = i.id)
+                       GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?""",
+                    [since, OUTLETS_LISTED],
+                )
+            ]
+        ),
+        failing_sources=tuple(_failing_sources(store, since)),
+        items=int(
+            store.query("SELECT count(*) AS n FROM items WHERE fetched_at >= ?", [since])[0]["n"]
+        ),
+    )
+
+
+def _notable(
+    store: Store, config: Config, since: str | None, shown: set[int]
+) -> dict[str, tuple[Link, ...]]:
+    """Per company, the week's most widely carried stories not already shown as claims."""
+    notable: dict[str, tuple[Link, ...]] = {}
+    for company in config.companies:
+        rows = store.query(
+            """SELECT s.* FROM stories s WHERE s.last_seen >= ? AND s.kind != 'claim'
+               AND s.answers_story_id IS NULL AND EXISTS (SELECT 1 FROM json_each(s.companies)
+               WHERE value = ?) ORDER BY s.outlet_count DESC, s.last_seen DESC LIMIT ?""",
+            [since, company.id, NOTABLE_PER_COMPANY + len(shown)],
+        )
+        links = [_link(_first_item(store, r)) for r in rows if r["id"] not in shown]
+        if links:
+            notable[company.name] = tuple(links[:NOTABLE_PER_COMPANY])
+    return notable
+
+
+def _bars(counts: list[tuple[str, int]]) -> tuple[Bar, ...]:
+    merged: dict[str, int] = {}
+    for label, n in counts:
+        merged[label] = max(merged.get(label, 0), int(n))
+    top = max(merged.values(), default=0) or 1
+    ordered = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(Bar(label, n, round(100 * n / top)) for label, n in ordered)
+
+
+def _failing_sources(store: Store, since: str | None) -> list[dict[str, Any]]:
+    """Sources that failed during the week: an unhealthy event, or errors now."""
+    rows = store.query(
+        """SELECT s.name, s.url, s.healthy, s.consecutive_errors, s.last_error, s.last_ok_at,
+                  (SELECT count(*) FROM events e WHERE e.source = s.name
+                   AND e.kind = 'source_unhealthy' AND e.created_at >= ?) AS alerts
+           FROM sources s ORDER BY s.name""",
+        [since],
+    )
+    failing = []
+    for r in rows:
+        if not (r["alerts"] or r["consecutive_errors"] or not r["healthy"]):
+            continue
+        state = "recovered"
+        if not r["healthy"]:
+            state = "unhealthy"
+        elif r["consecutive_errors"]:
+            state = "failing"
+        failing.append(
+            {
+                "name": r["name"],
+                "url": _safe_url(r["url"]),
+                "state": state,
+                "errors": r["consecutive_errors"],
+                "last_error": r["last_error"] or "",
+                "last_ok": parse_iso(r["last_ok_at"]),
+            }
+        )
+    return failing
+
+
+_env = Environment(
+    loader=PackageLoader("monitor", "notify/templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
+
+
+def _when(value: datetime | None, timezone: str) -> str:
+    if value is None:
+        return "time unknown"
+    return value.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+
+
+_env.filters["when"] = _when
+
+
+def render_html(digest: Digest) -> str:
+    """The HTML part, with its CSS inlined (mail clients drop <style>)."""
+    html = _env.get_template("digest.html").render(d=digest)
+    return _inliner.inline(html)
+
+
+def render_text(digest: Digest) -> str:
+    return _env.get_template("digest.txt").render(d=digest)

@@ -1,0 +1,236 @@
+"""Sending the weekly digest by SMTP, once per week, retried after an outage.
+
+The `digests` table records each period (ISO week): a row is written before the
+first attempt and marked `sent` after, so a restart never sends the same week
+twice, and a week whose sending failed is tried again (every RETRY_EVERY) until
+the mail server takes it. A crash between the server's acceptance and the commit
+could repeat one email; SMTP has no way to ask the server what it already has.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from ..config import Config, Environment
+from ..errors import ConfigError, PermanentDeliveryError, TransientDeliveryError
+from ..models import utcnow
+from ..store import Store, iso
+from .digest import Digest, build_digest, period_of, render_html, render_text
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+
+    from ..app import Monitor
+
+__all__ = ["DigestMailer", "add_digest_jobs", "compose", "send_mail"]
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT = 30
+RETRY_EVERY = timedelta(minutes=5)
+# A daemon that was down at the scheduled time still sends within this grace.
+CATCH_UP = timedelta(hours=1)
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def compose(digest: Digest, config: Config, now: datetime) -> EmailMessage:
+    """multipart/alternative: the text part first, the HTML part preferred."""
+    message = EmailMessage()
+    message["Subject"] = f"{config.digest.subject} {digest.period}: {digest.summary}"
+    message["From"] = config.digest.from_
+    message["To"] = ", ".join(config.digest.to)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=config.digest.from_.rpartition("@")[2] or None)
+    message.set_content(render_text(digest))
+    message.add_alternative(render_html(digest), subtype="html")
+    return message
+
+
+def send_mail(message: EmailMessage, env: Environment) -> None:
+    """SMTP with implicit TLS (SMTP_SSL) or STARTTLS (default when a password is set),
+    certificates checked; raises Transient- or PermanentDeliveryError."""
+    if not env.smtp_host:
+        raise ConfigError("SMTP_HOST is not set: the digest cannot be sent")
+    password = env.smtp_password.get_secret_value() if env.smtp_password else None
+    starttls = env.smtp_starttls if env.smtp_starttls is not None else bool(password)
+    context = ssl.create_default_context()
+    port = env.smtp_port or (465 if env.smtp_ssl else 587 if starttls else 25)
+    try:
+        client: smtplib.SMTP
+        if env.smtp_ssl:
+            client = smtplib.SMTP_SSL(env.smtp_host, port, timeout=SMTP_TIMEOUT, context=context)
+        else:
+            client = smtplib.SMTP(env.smtp_host, port, timeout=SMTP_TIMEOUT)
+        with client:
+            if starttls and not env.smtp_ssl:
+                client.starttls(context=context)
+            if env.smtp_user and password:
+                client.login(env.smtp_user, password)
+            client.send_message(message)
+    except (smtplib.SMTPAuthenticationError, smtplib.SMTPRecipientsRefused) as exc:
+        raise PermanentDeliveryError(
+            f"SMTP {env.smtp_host}:{port} refused the digest: {_reason(exc)} "
+            "(check SMTP_USER, SMTP_PASSWORD and [digest] to)"
+        ) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise TransientDeliveryError(
+            f"SMTP {env.smtp_host}:{port}: {type(exc).__name__}: {_reason(exc)}"
+        ) from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+    return str(exc) or type(exc).__name__
+
+
+class DigestMailer:
+    """Builds and sends the digest for a period, recording it in `digests`."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        env: Environment,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.env = env
+        self.clock = clock
+
+    def scheduled_time(self, now: datetime) -> datetime:
+        """This week's scheduled moment ('mon 08:00' in the configured time zone)."""
+        day, _, hhmm = self.config.digest.schedule.partition(" ")
+        hour, minute = (int(x) for x in hhmm.strip().split(":"))
+        local = now.astimezone(ZoneInfo(self.config.monitor.timezone))
+        monday = local - timedelta(days=local.weekday())
+        target = monday + timedelta(days=_DAYS.index(day))
+        return target.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+    def record(self, period: str) -> dict[str, Any] | None:
+        rows = self.store.query("SELECT * FROM digests WHERE period = ?", [period])
+        return rows[0] if rows else None
+
+    def send_if_due(self) -> bool:
+        """Send this week's digest if its time has come and it was not sent yet."""
+        now = self.clock()
+        period = period_of(now, self.config.monitor.timezone)
+        row = self.record(period)
+        if row is not None and row["status"] in ("sent", "failed"):
+            return False
+        scheduled = self.scheduled_time(now)
+        if now < scheduled:
+            return False
+        if row is None and now - scheduled > CATCH_UP:
+            return False  # installed or restarted long after this week's digest time
+        if not self.config.digest.to:
+            log.warning("the weekly digest has no recipients: set [digest] to")
+            self._record(period, "failed", "no recipients in [digest] to")
+            return False
+        return self.send(force=False)
+
+    def send(self, days: int = 7, force: bool = True) -> bool:
+        """Build and send the digest of the last `days`; True if it was sent now.
+
+        `force` (on demand) sends even if this week's digest already went out."""
+        now = self.clock()
+        period = period_of(now, self.config.monitor.timezone)
+        row = self.record(period)
+        if row is not None and row["status"] == "sent" and not force:
+            return False
+        if not self.config.digest.to:
+            raise ConfigError(f"{self.config.path}: [digest] to lists no recipients")
+        if not self.env.smtp_host:
+            raise ConfigError("SMTP_HOST is not set: the digest cannot be sent")
+        self._record(period, "pending", None, attempt=True)
+        digest = build_digest(self.store, self.config, now, days)
+        try:
+            send_mail(compose(digest, self.config, now), self.env)
+        except PermanentDeliveryError as exc:
+            log.error("weekly digest %s failed for good: %s", period, exc)
+            self._record(period, "failed", str(exc))
+            raise
+        except TransientDeliveryError as exc:
+            log.warning(
+                "weekly digest %s not sent: %s; retrying in %d min",
+                period,
+                exc,
+                RETRY_EVERY.total_seconds() // 60,
+            )
+            self._record(period, "pending", str(exc))
+            raise
+        self._record(period, "sent", None, sent_at=now)
+        log.info("weekly digest %s sent to %d recipients", period, len(self.config.digest.to))
+        return True
+
+    def _record(
+        self,
+        period: str,
+        status: str,
+        error: str | None,
+        attempt: bool = False,
+        sent_at: datetime | None = None,
+    ) -> None:
+        with self.store.transaction("recording the weekly digest"):
+            self.store.execute(
+                """INSERT INTO digests (period, status, attempts, last_error, sent_at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT(period) DO UPDATE SET
+                   status = excluded.status, attempts = attempts + excluded.attempts,
+                   last_error = excluded.last_error,
+                   sent_at = coalesce(excluded.sent_at, sent_at)""",
+                [period, status, int(attempt), (error or "")[:500] or None, iso(sent_at)],
+            )
+
+
+def add_digest_jobs(scheduler: BaseScheduler, monitor: Monitor) -> None:
+    """The weekly cron job (the configured day and time, in the configured time zone), and
+    a retry job that sends a week an SMTP outage held back. Each run reads the current
+    configuration, so a reload applies."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    config = monitor.config
+    day, _, hhmm = config.digest.schedule.partition(" ")
+    hour, minute = hhmm.strip().split(":")
+    job = _digest_job(monitor)
+    scheduler.add_job(
+        job,
+        CronTrigger(
+            day_of_week=day, hour=int(hour), minute=int(minute), timezone=config.monitor.timezone
+        ),
+        id="digest",
+        name="weekly digest",
+        misfire_grace_time=int(CATCH_UP.total_seconds()),
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        job,
+        "interval",
+        seconds=RETRY_EVERY.total_seconds(),
+        id="digest-retry",
+        name="weekly digest (retry after a failure)",
+        replace_existing=True,
+    )
+
+
+def _digest_job(monitor: Monitor) -> Callable[[], None]:
+    def run() -> None:
+        if not monitor.env.smtp_host or not monitor.config.digest.to:
+            return  # not configured: `monitor check-config` says so
+        mailer = DigestMailer(monitor.store, monitor.config, monitor.env, monitor.clock)
+        try:
+            mailer.send_if_due()
+        except (TransientDeliveryError, PermanentDeliveryError):
+            pass  # logged by send(); the retry job tries again after a transient failure
+        except Exception:
+            log.exception("the weekly digest job failed")
+
+    return run

@@ -1,0 +1,226 @@
+"""The outbox against the fake Slack server: order, outages, permanent errors, lost answers."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from monitor.app import Monitor
+from monitor.config import Environment
+from monitor.notify.slack import SlackNotifier
+from monitor.status import collect_status
+from tests.conftest import make_config
+from tests.fakes.slack_server import FakeSlack
+from tests.notify.stories import serve_feeds
+
+
+class Clock:
+    """The outbox's idea of now, moved by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def open_monitor(
+    httpserver: HTTPServer,
+    slack: FakeSlack,
+    db_path: Path,
+    clock: Clock,
+    channel: str = "#auto-intel",
+) -> Monitor:
+    config = make_config(serve_feeds(httpserver), slack={"channel": channel})
+    notifier = SlackNotifier(slack.token, channel, slack.api_url, pace=0, timeout=3)
+    return Monitor(config, Environment(), db_path, notifiers={"slack": notifier}, clock=clock)
+
+
+@pytest.fixture
+def monitor(
+    httpserver: HTTPServer, slack: FakeSlack, db_path: Path, clock: Clock
+) -> Iterator[Monitor]:
+    with open_monitor(httpserver, slack, db_path, clock) as m:
+        m.poll(deliver=False)
+        yield m
+
+
+def event_ids(monitor: Monitor) -> list[int]:
+    return [r["id"] for r in monitor.store.query("SELECT id FROM events ORDER BY id")]
+
+
+def posted_ids(slack: FakeSlack) -> list[int]:
+    return [int(m.metadata["event_payload"]["event_id"]) for m in slack.messages if m.metadata]
+
+
+def statuses(monitor: Monitor) -> Counter[str]:
+    return Counter(r["status"] for r in monitor.store.query("SELECT status FROM outbox"))
+
+
+def test_threads_follow_the_story(monitor: Monitor, slack: FakeSlack) -> None:
+    delivery = monitor.deliver()
+    events = monitor.store.query("SELECT id, kind, story_id FROM events ORDER BY id")
+    assert delivery.sent == len(events) >= 8
+    roots = {m.metadata["event_payload"]["event_id"]: m for m in slack.top_level()}
+    claim_event = {e["story_id"]: e["id"] for e in events if e["kind"] == "new_claim"}
+    denials = [e for e in events if e["kind"] == "denial"]
+    assert len(roots) == len(claim_event) and denials
+    for denial in denials:
+        [reply] = [
+            m for m in slack.messages if m.metadata["event_payload"]["event_id"] == denial["id"]
+        ]
+        root = roots[claim_event[denial["story_id"]]]
+        assert reply.thread_ts == root.ts and reply.reply_broadcast
+        # The root now says who denied it.
+        assert root.updated and "DENIED by" in str(root.blocks) and "DENIED by" in root.text
+    assert sorted(posted_ids(slack)) == event_ids(monitor)
+
+
+def test_a_slack_outage_loses_nothing_and_keeps_the_order(
+    monitor: Monitor, slack: FakeSlack, clock: Clock
+) -> None:
+    """One minute of 503s (on the outbox's clock): then every alert once, in event order."""
+    slack.set_outage(True)
+    for _ in range(6):  # the daemon's delivery job, every 10 s for a minute
+        assert monitor.deliver().sent == 0
+        clock.advance(10)
+    assert slack.messages == [] and len(slack.calls_to("chat.postMessage")) <= 6
+    slack.set_outage(False)
+    for _ in range(60):
+        monitor.deliver()
+        if monitor.outbox.backlog() == 0:
+            break
+        clock.advance(10)
+    assert monitor.outbox.backlog() == 0
+    assert posted_ids(slack) == event_ids(monitor)  # once each, in order
+    assert statuses(monitor) == {"sent": len(event_ids(monitor))}
+
+
+def test_retry_after_is_honoured(monitor: Monitor, slack: FakeSlack, clock: Clock) -> None:
+    slack.fail_next("chat.postMessage", status=429, retry_after=120, times=3)
+    first = monitor.outbox.deliver()
+    assert first.retrying == 1 and first.sent == 0  # the channel waits behind the first alert
+    row = monitor.store.query("SELECT * FROM outbox ORDER BY event_id LIMIT 1")[0]
+    wait = datetime.fromisoformat(row["next_attempt_at"]) - clock.now
+    assert timedelta(seconds=119) <= wait <= timedelta(minutes=5)
+    clock.advance(60)
+    assert monitor.outbox.deliver().sent == 0  # not before Retry-After
+    clock.advance(61)
+    while monitor.outbox.backlog():
+        monitor.deliver()
+        clock.advance(60)
+    assert posted_ids(slack) == event_ids(monitor)
+
+
+def test_a_short_rate_limit_is_retried_by_the_client(monitor: Monitor, slack: FakeSlack) -> None:
+    slack.fail_next("chat.postMessage", status=429, retry_after=0)
+    assert monitor.deliver().retrying == 0
+    assert posted_ids(slack) == event_ids(monitor)
+
+
+@pytest.mark.parametrize(
+    ("channel", "token", "error"),
+    [
+        ("#nowhere", None, "channel_not_found"),
+        ("#auto-intel", "xoxb-revoked", "invalid_auth"),
+    ],
+)
+def test_permanent_errors_fail_at_once_and_show_in_status(
+    httpserver: HTTPServer,
+    slack: FakeSlack,
+    db_path: Path,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+    channel: str,
+    token: str | None,
+    error: str,
+) -> None:
+    with open_monitor(httpserver, slack, db_path, clock, channel=channel) as monitor:
+        if token:
+            monitor.outbox.notifiers["slack"].client.token = token  # type: ignore[attr-defined]
+        monitor.poll(deliver=False)
+        with caplog.at_level(logging.ERROR, logger="monitor.notify.outbox"):
+            delivery = monitor.deliver()
+        calls = len(slack.calls_to("chat.postMessage"))
+        clock.advance(7200)
+        monitor.deliver()
+        report = collect_status(monitor)
+    events = len(report["outbox"]["recent_failures"])
+    assert delivery.failed == report["outbox"]["failed"] >= 8 and events == 5
+    assert len(slack.calls_to("chat.postMessage")) == calls  # never retried
+    assert error in report["outbox"]["recent_failures"][0]["last_error"]
+    lines = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(lines) == 1 and error in lines[0].getMessage()  # one clear line
+    assert lines[0].exc_info is None  # no traceback
+
+
+def test_a_lost_answer_is_checked_before_sending_again(
+    monitor: Monitor, slack: FakeSlack, clock: Clock
+) -> None:
+    """Slack took the message but the answer never came: no second copy."""
+    slack.drop_response_next("chat.postMessage")
+    first = monitor.outbox.deliver()
+    assert first.retrying == 1 and len(slack.messages) == 1
+    row = monitor.store.query("SELECT status FROM outbox ORDER BY event_id LIMIT 1")[0]
+    assert row["status"] == "sending"  # it may have arrived
+    while monitor.outbox.backlog():
+        clock.advance(120)
+        monitor.deliver()
+    assert posted_ids(slack) == event_ids(monitor)
+    assert slack.calls_to("conversations.history")
+
+
+def test_reconcile_settles_what_a_crash_left_in_flight(monitor: Monitor, slack: FakeSlack) -> None:
+    """Row 1 reached Slack before the 'crash', row 2 did not: one is found, one is sent."""
+    first, second = event_ids(monitor)[:2]
+    notifier = monitor.notifiers["slack"]
+    from monitor.notify.alerts import load_alert
+
+    notifier.send(load_alert(monitor.store, monitor.config, first), None)
+    monitor.store.execute(
+        "UPDATE outbox SET status = 'sending', attempts = 1 WHERE event_id IN (?, ?)",
+        [first, second],
+    )
+    assert monitor.outbox.reconcile() == 2
+    rows = {
+        r["event_id"]: r
+        for r in monitor.store.query(
+            "SELECT * FROM outbox WHERE event_id IN (?, ?)", [first, second]
+        )
+    }
+    assert rows[first]["status"] == "sent" and rows[first]["external_ref"].endswith(
+        slack.messages[0].ts
+    )
+    assert rows[second]["status"] == "pending"
+    monitor.deliver()
+    assert posted_ids(slack) == event_ids(monitor)
+
+
+def test_reconcile_during_an_outage_checks_again_before_sending(
+    monitor: Monitor, slack: FakeSlack, clock: Clock
+) -> None:
+    first = event_ids(monitor)[0]
+    from monitor.notify.alerts import load_alert
+
+    monitor.notifiers["slack"].send(load_alert(monitor.store, monitor.config, first), None)
+    monitor.store.execute("UPDATE outbox SET status = 'sending' WHERE event_id = ?", [first])
+    slack.set_outage(True)
+    assert monitor.outbox.reconcile() == 0  # could not look: still in flight
+    slack.set_outage(False)
+    clock.advance(1)
+    monitor.deliver()
+    assert posted_ids(slack) == event_ids(monitor)  # found, not posted twice
