@@ -1,41 +1,72 @@
 """Logging: one line per event worth knowing, text on a terminal and JSON in a
-container, with every secret scrubbed from every line."""
+container, with every secret scrubbed from every line.
+
+Scrubbing happens on the finished line (message, extra fields and traceback
+alike), so no formatter or `extra={...}` can let a secret through.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any, TextIO
+from urllib.parse import quote, urlsplit
 
-__all__ = ["setup_logging"]
+__all__ = ["Scrubber", "setup_logging"]
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
+_NOISY = ("httpx", "httpcore", "apscheduler", "slack_sdk", "urllib3", "asyncio", "tzlocal")
+REDACTED = "[secret]"
 
 
-class _Scrubber(logging.Filter):
-    def __init__(self, secrets: Sequence[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if len(s) >= 4]
+class Scrubber:
+    """Replaces every secret, and the forms it takes in URLs and JSON, with [secret]."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            for secret in self.secrets:
-                message = message.replace(secret, "[secret]")
-            record.msg, record.args = message, ()
-            if record.exc_info and record.exc_info[1] is not None:
-                text = logging.Formatter().formatException(record.exc_info)
-                for secret in self.secrets:
-                    text = text.replace(secret, "[secret]")
-                record.exc_info, record.exc_text = None, text
-        return True
+    def __init__(self, secrets: Iterable[str]) -> None:
+        forms: set[str] = set()
+        for secret in secrets:
+            if len(secret) < 4:
+                continue
+            forms |= {secret, quote(secret, safe=""), json.dumps(secret)[1:-1]}
+            parts = urlsplit(secret)
+            if parts.scheme and parts.netloc and len(parts.path) > 8:
+                # A webhook URL's secret is its path: errors often quote the path alone.
+                forms.add(parts.path)
+        # Longest first, so that a secret containing another is replaced whole.
+        self.forms = sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for form in self.forms:
+            if form in text:
+                text = text.replace(form, REDACTED)
+        return text
+
+    def deep(self, value: Any) -> Any:
+        """Scrub every string inside lists, tuples and dicts (for reports)."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {k: self.deep(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.deep(v) for v in value]
+        return value
+
+
+class _ScrubbingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    def __init__(self, stream: TextIO, scrub: Scrubber) -> None:
+        super().__init__(stream)
+        self.scrub = scrub
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.scrub(super().format(record))
 
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        data = {
+        data: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -48,17 +79,24 @@ class _JsonFormatter(logging.Formatter):
                 if k not in _STANDARD and not k.startswith("_")
             }
         )
-        if record.exc_text:
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
             data["exception"] = record.exc_text
         return json.dumps(data, default=str, ensure_ascii=False)
 
 
-def setup_logging(fmt: str | None, secrets: Sequence[str] = (), level: int = logging.INFO) -> None:
+def setup_logging(
+    fmt: str | None,
+    secrets: Sequence[str] = (),
+    level: int = logging.INFO,
+    stream: TextIO | None = None,
+) -> None:
     """Configure the root logger once: `fmt` is 'text', 'json' or None (text on a tty)."""
+    stream = stream or sys.stderr
     if fmt is None:
-        fmt = "text" if sys.stderr.isatty() else "json"
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_Scrubber(secrets))
+        fmt = "text" if stream.isatty() else "json"
+    handler = _ScrubbingHandler(stream, Scrubber(secrets))
     if fmt == "json":
         handler.setFormatter(_JsonFormatter())
     else:
@@ -70,5 +108,5 @@ def setup_logging(fmt: str | None, secrets: Sequence[str] = (), level: int = log
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "slack_sdk", "urllib3", "asyncio"):
+    for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)

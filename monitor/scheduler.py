@@ -1,72 +1,69 @@
 """The daemon: APScheduler jobs, a lock on the database, signals, clean shutdown.
 
-Jobs: one per source (at its interval, with jitter; it polls when the source is
-due in the database, so backoff and adaptive intervals survive restarts), one
-that delivers the outbox, and a daily retention job. State lives in SQLite, not
-in the scheduler's job store.
+Jobs: one per source, one that delivers the outbox, a daily retention job (and
+the weekly digest). Poll state lives in SQLite, not in the scheduler's job
+store: each poll job runs when the database says the source is due and is then
+moved to the source's next due time, so backoff, adaptive intervals and a
+restart all resume from the database.
+
+Signals: SIGTERM and SIGINT stop scheduling, give in-flight work SHUTDOWN_GRACE
+seconds, close the database and exit 0. Work still running then is abandoned:
+its transaction never committed, so SQLite rolls it back and the next run
+fetches those sources again; an alert caught between "sending" and "sent" is
+reconciled at the next start. SIGHUP reloads the sources and companies.
 """
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import logging
 import os
+import queue
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from .errors import AlreadyRunningError, MonitorError
+from .config import Config, Source, load_config
+from .errors import MonitorError
+from .lock import DatabaseLock, lock_holder
+from .logs import Scrubber
 from .metrics import Metrics
-from .models import PollResult
-from .web import HealthServer
+from .models import PollResult, utcnow
+from .web import HealthServer, check, check_database, check_recent_poll
 
 if TYPE_CHECKING:
     from .app import Monitor
 
-__all__ = ["Daemon", "DatabaseLock"]
+__all__ = ["Daemon", "DatabaseLock", "lock_holder"]  # the lock lives in lock.py
 
 log = logging.getLogger(__name__)
 
 DELIVERY_EVERY = timedelta(seconds=10)
-SHUTDOWN_GRACE = 8.0  # seconds for in-flight work, inside Docker's 10 s
+RETENTION_EVERY = timedelta(days=1)
+MISFIRE_GRACE = 120  # seconds: a late poll is still worth running
+SHUTDOWN_GRACE = 5.0  # seconds for in-flight work: well inside Docker's and podman's 10 s
+# Retention never goes below this: denials still link to claims this old.
+MIN_RETENTION = timedelta(days=31)
 
 
-class DatabaseLock:
-    """An exclusive lock beside the database: one daemon per database."""
+class _QuietDeliveryOverlap(logging.Filter):
+    """A delivery still draining a backlog when the next one is due is expected: the
+    next run picks up the rest. APScheduler would warn about it every 10 seconds."""
 
-    def __init__(self, db_path: str) -> None:
-        self.path = Path(f"{db_path}.lock")
-        self._file: IO[str] | None = None
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("deliver alerts" in message and "maximum number of running" in message)
 
-    def acquire(self) -> None:
-        handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "another process"
-            handle.close()
-            raise AlreadyRunningError(
-                f"another monitor daemon ({owner}) is already using this database; stop it "
-                "or use another --db"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        self._file = handle
 
-    def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+logging.getLogger("apscheduler.scheduler").addFilter(_QuietDeliveryOverlap())
 
 
 class Daemon:
@@ -75,152 +72,343 @@ class Daemon:
         monitor: Monitor,
         listen: str | None = "127.0.0.1:8080",
         metrics: Metrics | None = None,
+        *,
+        hard_exit: bool = True,
     ) -> None:
         self.monitor = monitor
         self.listen = listen
+        self.hard_exit = hard_exit  # os._exit when abandoned work would hold the process
         self.metrics = metrics or Metrics()
+        self.metrics.watch(
+            monitor.store.path,
+            lambda: [s.name for s in self.monitor.config.sources],
+            list(monitor.notifiers),
+        )
+        self.scrub = Scrubber(monitor.env.secrets)
         self.stopping = threading.Event()
-        self.started_at = time.time()
         self.scheduler = BackgroundScheduler(
             timezone=monitor.config.monitor.timezone,
             executors={"default": ThreadPoolExecutor(max_workers=8)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": MISFIRE_GRACE,
+            },
         )
         self.lock = DatabaseLock(monitor.store.path)
-        self.last_ok: float | None = None
+        self._signals: queue.SimpleQueue[int] = queue.SimpleQueue()  # safe in a handler
+        self._busy = threading.Condition()
+        self._running: dict[int, str] = {}  # thread id -> what it is doing
+        self._poll_now: set[str] = set()  # sources a reload added or changed
 
     # -- jobs ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _job(self, doing: str) -> Iterator[None]:
+        """Track in-flight work for shutdown; log a bug once instead of killing the job."""
+        with self._busy:
+            self._running[threading.get_ident()] = doing
+        try:
+            yield
+        except MonitorError as exc:
+            log.error("%s failed: %s", doing, exc)
+        except Exception:
+            log.exception("%s failed unexpectedly", doing)
+        finally:
+            with self._busy:
+                self._running.pop(threading.get_ident(), None)
+                self._busy.notify_all()
 
     def poll_source(self, name: str) -> None:
         if self.stopping.is_set():
             return
-        source = self.monitor.config.source(name)
-        if source not in self.monitor.pipeline.due_sources():
+        with self._job(f"poll of {name}"):
+            source = _find(self.monitor.config, name)
+            if source is None:
+                return  # removed by a reload while this run was queued
+            state = self.monitor.store.source_states().get(name)
+            due = state.next_poll_at if state else None
+            with self._busy:
+                forced = name in self._poll_now
+                self._poll_now.discard(name)
+            if not forced and due is not None and due > utcnow() + timedelta(seconds=1):
+                self._reschedule(f"poll:{name}", due)
+                return
+            started = time.monotonic()
+            try:
+                results = self.monitor.pipeline.poll([source])
+            except MonitorError:
+                self.metrics.polls.labels(name, "error").inc()
+                raise
+            self._observe(results, time.monotonic() - started)
+            if any(r.events for r in results):
+                self._reschedule("deliver", utcnow())  # alert now, not at the next tick
+            state = self.monitor.store.source_states().get(name)
+            if state is not None and state.next_poll_at is not None:
+                self._reschedule(f"poll:{name}", state.next_poll_at)
+
+    def _reschedule(self, job_id: str, when: datetime) -> None:
+        if self.stopping.is_set():
             return
-        started = time.monotonic()
         try:
-            results = self.monitor.pipeline.poll([source])
-        except MonitorError as exc:
-            log.error("poll of %s failed: %s", name, exc)
-            self.metrics.polls.labels(name, "error").inc()
-            return
-        self._observe(results, time.monotonic() - started)
+            self.scheduler.modify_job(job_id, next_run_time=max(when, utcnow()))
+        except Exception as exc:  # the job was removed by a reload meanwhile
+            log.debug("cannot move job %s: %s", job_id, exc)
 
     def _observe(self, results: list[PollResult], elapsed: float) -> None:
         for result in results:
-            outcome = (
-                "skipped"
-                if result.skipped
-                else "error"
-                if result.error
-                else "not_modified"
-                if result.not_modified
-                else "ok"
-            )
+            outcome = _outcome(result)
             self.metrics.polls.labels(result.source, outcome).inc()
+            if result.skipped:
+                continue
             self.metrics.poll_duration.labels(result.source).observe(elapsed)
             if result.new_items:
                 self.metrics.new_items.labels(result.source).inc(result.new_items)
-            if outcome in ("ok", "not_modified"):
-                self.last_ok = time.time()
-                self.metrics.last_success.labels(result.source).set(self.last_ok)
+            level = logging.INFO if result.new_items or result.events else logging.DEBUG
+            log.log(
+                level,
+                "polled %s: %d new items, %d new stories, %d events in %.2f s",
+                result.source,
+                result.new_items,
+                result.new_stories,
+                result.events,
+                elapsed,
+                extra={"source": result.source, "result": outcome},
+            )
 
     def deliver(self) -> None:
-        try:
-            delivery = self.monitor.deliver()
-        except MonitorError as exc:
-            log.error("delivery failed: %s", exc)
+        if self.stopping.is_set():
             return
-        for channel in self.monitor.notifiers:
-            self.metrics.alerts.labels(channel, "sent").inc(delivery.sent)
-            self.metrics.alerts.labels(channel, "retrying").inc(delivery.retrying)
-            self.metrics.alerts.labels(channel, "failed").inc(delivery.failed)
-        self.metrics.outbox_backlog.set(self.monitor.outbox.backlog())
+        with self._job("delivery"):
+            delivery = self.monitor.deliver()
+            if delivery.sent or delivery.failed:
+                log.info(
+                    "delivered %d alerts (%d to retry, %d failed)",
+                    delivery.sent,
+                    delivery.retrying,
+                    delivery.failed,
+                )
+
+    def prune(self) -> int:
+        """Remove items older than the retention period; return how many."""
+        if self.stopping.is_set():
+            return 0
+        with self._job("retention"):
+            settings = self.monitor.config.monitor
+            keep = max(settings.retention, settings.link_window, MIN_RETENTION)
+            pruned = self.monitor.store.prune_items(utcnow() - keep)
+            self.metrics.pruned_items.inc(pruned)
+            if pruned:
+                log.info("retention: pruned %d items older than %d days", pruned, keep.days)
+            return pruned
+        return 0
+
+    # -- readiness -----------------------------------------------------------------------
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
-        checks: dict[str, Any] = {"scheduler": self.scheduler.running}
-        try:
-            with self.monitor.store.transaction("checking the database is writable"):
-                self.monitor.store.execute("CREATE TEMP TABLE IF NOT EXISTS _ready (x)")
-            checks["database"] = True
-        except MonitorError as exc:
-            checks["database"] = str(exc)
-        window = max(900.0, 3 * self.monitor.config.monitor.default_interval.total_seconds())
-        recent = self.last_ok is not None and time.time() - self.last_ok <= window
-        checks["recent_poll"] = recent or not self.monitor.config.sources
-        return all(v is True for v in checks.values()), checks
+        stopping = self.stopping.is_set()
+        checks = {
+            "database": check_database(self.monitor.store.path),
+            "scheduler": check(
+                self.scheduler.running and not stopping, "stopping" if stopping else "running"
+            ),
+            "recent_poll": check_recent_poll(
+                self.monitor.config, self.monitor.context, self.monitor.store.source_states()
+            ),
+        }
+        return all(c["ok"] for c in checks.values()), checks
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def _add_jobs(self) -> None:
-        config = self.monitor.config
-        for source in config.sources:
-            if not source.enabled:
-                continue
-            every = source.interval or config.monitor.min_interval
-            self.scheduler.add_job(
-                self.poll_source,
-                "interval",
-                args=[source.name],
-                id=f"poll:{source.name}",
-                name=f"poll {source.name}",
-                seconds=every.total_seconds(),
-                jitter=max(1, int(every.total_seconds() * 0.1)),
-                next_run_time=datetime.now(self.scheduler.timezone),
-                replace_existing=True,
-            )
+        now = datetime.now(self.scheduler.timezone)
+        states = self.monitor.store.source_states()
+        for index, source in enumerate(self.monitor.config.sources):
+            if source.enabled:
+                due = states[source.name].next_poll_at if source.name in states else None
+                # Resume where the last run stopped; spread the first polls a little.
+                start = now + timedelta(seconds=index * 0.25)
+                self._add_poll_job(source, max(start, due) if due else start)
         self.scheduler.add_job(
             self.deliver,
             "interval",
             id="deliver",
             name="deliver alerts",
             seconds=DELIVERY_EVERY.total_seconds(),
-            next_run_time=datetime.now(self.scheduler.timezone),
+            next_run_time=now + timedelta(seconds=1),
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self.prune,
+            "interval",
+            id="retention",
+            name="prune old items",
+            seconds=RETENTION_EVERY.total_seconds(),
+            jitter=600,
+            next_run_time=now + timedelta(minutes=10),
+            replace_existing=True,
+        )
+        from .notify.mail import add_digest_jobs
+
+        add_digest_jobs(self.scheduler, self.monitor)  # weekly cron + retry after an outage
+
+    def _add_poll_job(self, source: Source, first_run: datetime) -> None:
+        config = self.monitor.config
+        every = source.interval or config.monitor.min_interval
+        self.scheduler.add_job(
+            self.poll_source,
+            "interval",
+            args=[source.name],
+            id=f"poll:{source.name}",
+            name=f"poll {source.name}",
+            seconds=every.total_seconds(),
+            jitter=max(1, int(every.total_seconds() * 0.1)),
+            next_run_time=first_run,
             replace_existing=True,
         )
 
+    def reload(self) -> None:
+        """Apply the configuration file again (SIGHUP): sources and companies."""
+        from .app import official_accounts
+        from .pipeline import Pipeline
+        from .sources import SourceContext
+
+        old, monitor = self.monitor.config, self.monitor
+        try:
+            new = load_config(old.path)
+            context = SourceContext(env=monitor.env, official_accounts=official_accounts(new))
+            pipeline = Pipeline(
+                new, monitor.store, monitor.fetcher, context, list(monitor.notifiers), monitor.clock
+            )
+        except MonitorError as exc:
+            log.error("reload: kept the running configuration: %s", exc)
+            return
+        monitor.config, monitor.context, monitor.pipeline = new, context, pipeline
+        monitor.outbox.config = new
+        before = {s.name: s for s in old.sources if s.enabled}
+        after = {s.name: s for s in new.sources if s.enabled}
+        for name in before.keys() - after.keys():
+            with contextlib.suppress(JobLookupError):
+                self.scheduler.remove_job(f"poll:{name}")
+        now = datetime.now(self.scheduler.timezone)
+        changed = [n for n in after if n not in before or before[n] != after[n]]
+        with self._busy:
+            self._poll_now.update(changed)
+        for name in changed:
+            self._add_poll_job(after[name], now)  # poll now; then the database's schedule
+        log.info(
+            "reloaded %s: %d sources (%d added, %d removed, %d changed)",
+            old.path,
+            len(after),
+            len(after.keys() - before.keys()),
+            len(before.keys() - after.keys()),
+            len([n for n in changed if n in before]),
+        )
+        if old.slack != new.slack or _fetch_settings(old) != _fetch_settings(new):
+            log.warning("reload: [slack], time zone and request limits apply after a restart")
+
     def _on_signal(self, signum: int, frame: Any) -> None:
-        log.info("received %s: stopping", signal.Signals(signum).name)
-        self.stopping.set()
+        self._signals.put(signum)
 
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; return the exit code."""
         self.lock.acquire()
+        handlers = {
+            signum: signal.signal(signum, self._on_signal)
+            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+        }
         server = None
+        finished = True
         try:
             settled = self.monitor.outbox.reconcile()
             if settled:
                 log.info("reconciled %d alerts left in flight by the last run", settled)
             if self.listen:
-                server = HealthServer(self.listen, self.metrics, self.readiness).start()
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, self._on_signal)
+                server = HealthServer(self.listen, self.metrics, self.readiness, self.scrub)
+                server.start()
             self._add_jobs()
             self.scheduler.start()
             log.info(
-                "monitor running: %d sources, alerts to %s",
+                "monitor running: %d sources, alerts to %s, database %s",
                 len(self.monitor.config.sources),
                 ", ".join(self.monitor.notifiers),
+                self.monitor.store.path,
             )
-            while not self.stopping.wait(1.0):
-                pass
-            self._shutdown()
+            self._wait_for_stop()
+            finished = self._shutdown()
             return 0
         finally:
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
             if server is not None:
                 server.stop()
+            if not finished:
+                self._abandon()
             self.lock.release()
 
-    def _shutdown(self) -> None:
-        self.scheduler.pause()
-        done = threading.Event()
+    def _wait_for_stop(self) -> None:
+        while True:
+            try:
+                signum = self._signals.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            if signum == signal.SIGHUP:
+                log.info("received SIGHUP: reloading the configuration")
+                try:
+                    self.reload()
+                except Exception:  # a bug must not take the daemon down with it
+                    log.exception("reload failed; the running configuration is kept")
+                continue
+            log.info("received %s: stopping", signal.Signals(signum).name)
+            self.stopping.set()
+            return
 
-        def wait_for_jobs() -> None:
-            self.scheduler.shutdown(wait=True)
-            done.set()
-
-        threading.Thread(target=wait_for_jobs, daemon=True).start()
-        if not done.wait(SHUTDOWN_GRACE):
-            # Uncommitted work is rolled back by SQLite; items are fetched again next run.
-            log.warning("in-flight work abandoned after %.0f s; it will be redone", SHUTDOWN_GRACE)
+    def _shutdown(self) -> bool:
+        """Stop scheduling and wait for work in flight; True if it all finished."""
+        self.scheduler.shutdown(wait=False)  # queued runs see `stopping` and return at once
+        deadline = time.monotonic() + SHUTDOWN_GRACE
+        with self._busy:
+            while self._running and time.monotonic() < deadline:
+                if not self._signals.empty():  # a second Ctrl-C: don't wait
+                    break
+                self._busy.wait(timeout=min(0.2, max(0.0, deadline - time.monotonic())))
+            running = sorted(self._running.values())
+        if running:
+            log.warning(
+                "abandoned after %.0f s: %s; it is rolled back and redone at the next start",
+                SHUTDOWN_GRACE,
+                ", ".join(running),
+            )
+            return False
         log.info("monitor stopped")
+        return True
+
+    def _abandon(self) -> None:
+        """Exit now, although threads are busy: their transactions never commit."""
+        if not self.hard_exit:
+            return
+        store = self.monitor.store
+        if store.lock.acquire(timeout=1.0):  # let a commit in progress finish
+            store.conn.close()
+        log.info("monitor stopped")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        self.lock.release()
+        os._exit(0)
+
+
+def _outcome(result: PollResult) -> str:
+    if result.skipped:
+        return "skipped"
+    if result.error:
+        return "error"
+    return "not_modified" if result.not_modified else "ok"
+
+
+def _find(config: Config, name: str) -> Source | None:
+    return next((s for s in config.sources if s.name == name and s.enabled), None)
+
+
+def _fetch_settings(config: Config) -> tuple[Any, ...]:
+    m = config.monitor
+    return (m.timezone, m.max_body, m.request_timeout, m.concurrency, m.per_host_concurrency)

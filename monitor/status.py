@@ -1,29 +1,41 @@
-"""`monitor status` and `monitor sources`: what the daemon is doing, from the database."""
+"""`monitor status` and `monitor sources`: what the daemon is doing, from the database.
+
+The report holds names, source URLs, counts and error messages; every string in
+it is scrubbed of the environment's secrets, since errors may quote a URL.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from .lock import lock_holder
+from .logs import Scrubber
+from .models import utcnow
 from .sources import skip_reason
-from .store import parse_iso
+from .store import iso, parse_iso
 
 if TYPE_CHECKING:
     from .app import Monitor
 
 __all__ = ["collect_status", "render_sources", "render_status"]
 
+STALE_BACKLOG = timedelta(hours=1)
+
 
 def collect_status(monitor: Monitor) -> dict[str, Any]:
-    """A plain report (no secrets: only names, URLs of sources, counts and errors)."""
-    states = monitor.store.source_states()
+    """A plain, JSON-ready report: timestamps are ISO 8601 UTC strings."""
+    store = monitor.store
+    states = store.source_states()
     counts = {
         r["source"]: r["n"]
-        for r in monitor.store.query("SELECT source, count(*) AS n FROM items GROUP BY source")
+        for r in store.query("SELECT source, count(*) AS n FROM items GROUP BY source")
     }
     sources = []
     for source in monitor.config.sources:
@@ -48,52 +60,68 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
                 "name": source.name,
                 "kind": source.kind,
                 "target": source.url or source.query or f"@{source.username}",
-                "interval": _duration(interval.total_seconds())
-                + ("" if source.interval else " (adaptive)"),
+                "interval": _duration(interval.total_seconds()),
+                "adaptive": source.interval is None,
                 "authority": source.authority,
-                "last_poll": state.last_polled_at if state else None,
-                "last_success": state.last_ok_at if state else None,
+                "last_poll": iso(state.last_polled_at) if state else None,
+                "last_success": iso(state.last_ok_at) if state else None,
                 "errors": state.consecutive_errors if state else 0,
                 "last_error": state.last_error if state else None,
                 "items": counts.get(source.name, 0),
-                "next_poll": state.next_poll_at if state else None,
+                "next_poll": iso(state.next_poll_at) if state else None,
                 "health": health,
             }
         )
     outbox = {
         r["status"]: r["n"]
-        for r in monitor.store.query("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        for r in store.query("SELECT status, count(*) AS n FROM outbox GROUP BY status")
     }
-    failed = monitor.store.query(
+    oldest = store.query(
+        "SELECT min(created_at) AS t FROM outbox WHERE status IN ('pending', 'sending')"
+    )[0]["t"]
+    failed = store.query(
         "SELECT channel, event_id, last_error FROM outbox WHERE status = 'failed' "
         "ORDER BY id DESC LIMIT 5"
     )
-    digest = monitor.store.query(
+    digest = store.query(
         "SELECT period, sent_at FROM digests WHERE status = 'sent' ORDER BY sent_at DESC LIMIT 1"
     )
-    totals = monitor.store.query(
+    totals = store.query(
         "SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM stories) AS "
         "stories, (SELECT count(*) FROM stories WHERE kind = 'claim') AS claims, "
         "(SELECT count(*) FROM events) AS events"
     )[0]
-    warnings = []
-    if any(s["health"].startswith("skipped: X_BEARER") for s in sources):
-        warnings.append("X sources are skipped: X_BEARER_TOKEN is not set")
-    return {
-        "database": monitor.store.path,
-        "database_bytes": _db_size(monitor.store.path),
+    report = {
+        "database": store.path,
+        "database_bytes": _db_size(store.path),
+        "daemon": lock_holder(store.path),
         "channels": list(monitor.notifiers),
         "sources": sources,
         "totals": totals,
         "outbox": {
             "pending": outbox.get("pending", 0) + outbox.get("sending", 0),
+            "oldest_pending": oldest,
             "sent": outbox.get("sent", 0),
             "failed": outbox.get("failed", 0),
             "recent_failures": failed,
         },
         "last_digest": digest[0] if digest else None,
-        "warnings": warnings,
+        "warnings": _warnings(sources, oldest),
     }
+    return Scrubber(monitor.env.secrets).deep(report)  # type: ignore[no-any-return]
+
+
+def _warnings(sources: list[dict[str, Any]], oldest_pending: str | None) -> list[str]:
+    warnings = []
+    if any(s["health"].startswith("skipped: X_BEARER") for s in sources):
+        warnings.append("X sources are skipped: X_BEARER_TOKEN is not set")
+    unhealthy = [s["name"] for s in sources if s["health"] == "unhealthy"]
+    if unhealthy:
+        warnings.append(f"unhealthy sources (polled at the slowest rate): {', '.join(unhealthy)}")
+    since = parse_iso(oldest_pending)
+    if since is not None and utcnow() - since > STALE_BACKLOG:
+        warnings.append(f"alerts have been waiting since {_when(oldest_pending)}: is Slack up?")
+    return warnings
 
 
 def _db_size(path: str) -> int:
@@ -107,62 +135,70 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f}s" if seconds < 60 else f"{seconds / 60:.0f}m"
 
 
-def _ago(value: datetime | None) -> str:
-    if value is None:
+def _when(value: str | None, now: datetime | None = None) -> str:
+    """'3m ago', 'in 12m', '2d ago'; '—' for never."""
+    moment = parse_iso(value)
+    if moment is None:
         return "—"
-    return value.strftime("%Y-%m-%d %H:%M")
+    delta = (moment - (now or utcnow())).total_seconds()
+    size = abs(delta)
+    for unit, span in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if size >= span or unit == "s":
+            text = f"{int(size // span)}{unit}"
+            break
+    return f"in {text}" if delta > 0 else f"{text} ago"
+
+
+def _interval(source: dict[str, Any]) -> str:
+    return ("~" if source["adaptive"] else "") + source["interval"]
+
+
+def _health(value: str) -> str:
+    """Short in a table ('skipped'): the reason is among the warnings."""
+    colour = {"ok": "green", "failing": "yellow", "unhealthy": "red"}.get(value, "dim")
+    return f"[{colour}]{escape(value.split(':')[0])}[/]"
 
 
 def render_sources(report: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
     table = Table(title="Sources", title_justify="left")
-    for column in ("name", "kind", "interval", "authority", "health", "target"):
-        table.add_column(column)
+    for column in ("name", "kind", "every", "authority", "health", "target"):
+        table.add_column(column, overflow="fold")
     for s in report["sources"]:
         table.add_row(
-            s["name"],
+            escape(s["name"]),
             s["kind"],
-            s["interval"],
+            _interval(s),
             s["authority"],
             _health(s["health"]),
-            s["target"],
-            end_section=False,
+            escape(s["target"]),
         )
     console.print(table)
-    for warning in report["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
-
-
-def _health(value: str) -> str:
-    colour = {"ok": "green", "failing": "yellow", "unhealthy": "red"}.get(value, "dim")
-    return f"[{colour}]{value}[/]"
+    console.print("~ adaptive: the interval follows how often the source publishes", style="dim")
+    _print_warnings(report, console)
 
 
 def render_status(report: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
-    table = Table(title="Sources", title_justify="left")
-    for column in (
-        "name",
-        "kind",
-        "interval",
-        "last poll",
-        "last success",
-        "errors",
-        "items",
-        "next poll",
-        "health",
-    ):
+    daemon = report["daemon"]
+    console.print(
+        f"Daemon: {'running (' + daemon + ')' if daemon else 'not running'}", highlight=False
+    )
+    table = Table(title="Sources", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("name", no_wrap=True, max_width=20, overflow="ellipsis")
+    columns = ("kind", "every", "last poll", "last ok", "errors", "items", "next", "health")
+    for column in columns:
         table.add_column(column, justify="right" if column in ("errors", "items") else "left")
     for s in report["sources"]:
         table.add_row(
-            s["name"],
+            escape(s["name"]),
             s["kind"],
-            s["interval"],
-            _ago(s["last_poll"]),
-            _ago(s["last_success"]),
+            _interval(s),
+            _when(s["last_poll"]),
+            _when(s["last_success"]),
             str(s["errors"]),
             str(s["items"]),
-            _ago(s["next_poll"]),
+            _when(s["next_poll"]),
             _health(s["health"]),
         )
     console.print(table)
@@ -178,6 +214,7 @@ def render_status(report: dict[str, Any], console: Console | None = None) -> Non
     console.print(
         f"Outbox: {outbox['pending']} pending, {outbox['sent']} sent, "
         f"{outbox['failed']} failed; alerts go to {', '.join(report['channels'])}",
+        markup=False,
         highlight=False,
     )
     for failure in outbox["recent_failures"]:
@@ -189,16 +226,18 @@ def render_status(report: dict[str, Any], console: Console | None = None) -> Non
         )
     digest = report["last_digest"]
     console.print(
-        f"Last digest: {digest['period'] + ' at ' + digest['sent_at'] if digest else 'never'}",
+        "Last digest: "
+        + (f"{digest['period']}, sent {_when(digest['sent_at'])}" if digest else "never"),
         highlight=False,
     )
     console.print(
         f"Database: {report['database']} ({report['database_bytes'] / 1024:.0f} KB)",
+        markup=False,
         highlight=False,
     )
+    _print_warnings(report, console)
+
+
+def _print_warnings(report: dict[str, Any], console: Console) -> None:
     for warning in report["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
-
-
-def parse_when(value: str | None) -> datetime | None:
-    return parse_iso(value)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)

@@ -386,6 +386,37 @@ class Store:
         )
         return event_id
 
+    # -- retention (issue 6: the daemon's daily job) ---------------------------------------
+
+    def prune_items(self, before: datetime, batch: int = 2000) -> int:
+        """Delete items first fetched before `before`, with their mentions; return how many.
+
+        Kept: stories, events and outbox rows, and the items that events point at
+        (an alert is rebuilt from its item, and events.item_id is a foreign key).
+        Items without a publication date are kept too: if one is still listed by its
+        source, forgetting it would make it new again, and undated items alert.
+        stories.first_item_id may then name a pruned item; readers allow for that.
+        Deletes in small transactions, so polls are never held up for long.
+        """
+        condition = """fetched_at < ? AND published_at IS NOT NULL
+            AND id NOT IN (SELECT item_id FROM events WHERE item_id IS NOT NULL)"""
+        total = 0
+        while True:
+            with self.transaction("pruning old items"):
+                ids = [
+                    row[0]
+                    for row in self.conn.execute(
+                        f"SELECT id FROM items WHERE {condition} LIMIT ?", (iso(before), batch)
+                    )
+                ]
+                if ids:
+                    marks = ",".join("?" * len(ids))
+                    self.conn.execute(f"DELETE FROM mentions WHERE item_id IN ({marks})", ids)
+                    self.conn.execute(f"DELETE FROM items WHERE id IN ({marks})", ids)
+            total += len(ids)
+            if len(ids) < batch:
+                return total
+
 
 def _source_state(row: dict[str, Any]) -> SourceState:
     return SourceState(

@@ -1,40 +1,71 @@
-"""The daemon's small HTTP server: /healthz, /readyz and /metrics."""
+"""The daemon's small HTTP server: /healthz, /readyz and /metrics.
+
+- /healthz: 200 while the process answers (the container's HEALTHCHECK).
+- /readyz: 200 when the daemon can do its job (database writable, scheduler
+  running, a poll succeeded recently), else 503; both with a JSON body of checks.
+- /metrics: Prometheus text format.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
+import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from .config import Config
+from .errors import MonitorError
 from .metrics import Metrics
+from .models import SourceState, utcnow
+from .sources import SourceContext, skip_reason
 
-__all__ = ["HealthServer", "parse_listen"]
+__all__ = ["HealthServer", "check", "check_database", "check_recent_poll", "parse_listen"]
 
 log = logging.getLogger(__name__)
 
+Readiness = Callable[[], tuple[bool, dict[str, Any]]]
+_TEXT = "text/plain; charset=utf-8"
+
 
 def parse_listen(value: str) -> tuple[str, int]:
+    """'127.0.0.1:8080', '0.0.0.0:8080', '[::]:8080' or ':8080' as (host, port)."""
     host, _, port = value.rpartition(":")
-    if not port.isdigit():
-        raise ValueError(f"--listen {value!r}: expected HOST:PORT")
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise MonitorError(f"--listen {value!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
     return host.strip("[]") or "127.0.0.1", int(port)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class HealthServer:
     """Serves health and metrics in a background thread."""
 
     def __init__(
-        self, listen: str, metrics: Metrics, readiness: Callable[[], tuple[bool, dict[str, Any]]]
+        self,
+        listen: str,
+        metrics: Metrics,
+        readiness: Readiness,
+        scrub: Callable[[str], str] = str,
     ) -> None:
         host, port = parse_listen(listen)
         server = self
         self.metrics = metrics
         self.readiness = readiness
+        self.scrub = scrub
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -42,30 +73,41 @@ class HealthServer:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
                 self.end_headers()
                 self.wfile.write(body)
 
             def log_message(self, *args: Any) -> None:
-                pass
+                pass  # probes every few seconds are not events worth a line
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
-        self.address = f"{host}:{self.httpd.server_address[1]}"
+        try:
+            self.httpd = (_Server6 if ":" in host else _Server)((host, port), Handler)
+        except OSError as exc:
+            raise MonitorError(f"cannot listen on {listen}: {exc.strerror or exc}") from None
+        bound_port = self.httpd.server_address[1]
+        self.address = f"[{host}]:{bound_port}" if ":" in host else f"{host}:{bound_port}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="health", daemon=True)
 
     def respond(self, path: str) -> tuple[int, bytes, str]:
         if path == "/healthz":
-            return 200, b"ok\n", "text/plain; charset=utf-8"
+            return 200, b"ok\n", _TEXT
         if path == "/readyz":
             try:
                 ready, checks = self.readiness()
-            except Exception as exc:
+            except Exception as exc:  # a probe must answer, whatever broke
+                log.exception("readiness check failed")
                 ready, checks = False, {"error": f"{type(exc).__name__}: {exc}"}
-            body = json.dumps({"ready": ready, "checks": checks}, default=str).encode()
-            return (200 if ready else 503), body, "application/json"
+            body = json.dumps({"ready": ready, "checks": checks}, default=str)
+            return (200 if ready else 503), self.scrub(body).encode(), "application/json"
         if path == "/metrics":
-            return 200, generate_latest(self.metrics.registry), CONTENT_TYPE_LATEST
-        return 404, b"not found\n", "text/plain; charset=utf-8"
+            try:
+                return 200, generate_latest(self.metrics.registry), CONTENT_TYPE_LATEST
+            except Exception:
+                log.exception("cannot render /metrics")
+                return 500, b"metrics unavailable; see the log\n", _TEXT
+        if path == "/":
+            return 200, b"monitor: /healthz /readyz /metrics\n", _TEXT
+        return 404, b"not found\n", _TEXT
 
     def start(self) -> HealthServer:
         self._thread.start()
@@ -75,3 +117,47 @@ class HealthServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# -- readiness checks: each is {"ok": bool, "detail": str} -------------------------------
+
+
+def check(ok: bool, detail: str) -> dict[str, Any]:
+    return {"ok": ok, "detail": detail}
+
+
+def check_database(path: str) -> dict[str, Any]:
+    """A write transaction on a connection of its own: the file takes writes (and a
+    poll's transaction on the daemon's connection cannot hold the probe up for long)."""
+    try:
+        with closing(sqlite3.connect(path, timeout=5, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "UPDATE sources SET items_seen = items_seen "
+                "WHERE rowid = (SELECT min(rowid) FROM sources)"
+            )
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        return check(False, f"not writable: {exc}")
+    return check(True, "writable")
+
+
+def check_recent_poll(
+    config: Config, context: SourceContext, states: dict[str, SourceState]
+) -> dict[str, Any]:
+    """Some source was polled successfully within three of the shortest intervals
+    (at least 15 minutes): the daemon is not just alive but doing its job."""
+    active = [s for s in config.sources if s.enabled and not skip_reason(s, context)]
+    if not active:
+        return check(True, "no sources to poll")
+    shortest = min((s.interval or config.monitor.default_interval) for s in active)
+    window = max(timedelta(minutes=15), 3 * shortest)
+    times = [states[s.name].last_ok_at for s in active if s.name in states]
+    last = max((t for t in times if t is not None), default=None)
+    if last is None:
+        return check(False, "no poll has succeeded yet")
+    age = (utcnow() - last).total_seconds()
+    return check(
+        age <= window.total_seconds(),
+        f"last success {age:.0f} s ago (window {window.total_seconds():.0f} s)",
+    )

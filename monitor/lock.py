@@ -1,0 +1,63 @@
+"""One daemon per database: an exclusive lock on a file beside it (monitor.db.lock).
+
+flock is released by the kernel when the process ends, however it ends, so a crash
+never leaves a stale lock behind; the file only names the holder's pid.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from typing import IO
+
+from .errors import AlreadyRunningError
+
+__all__ = ["DatabaseLock", "lock_holder"]
+
+
+class DatabaseLock:
+    """An exclusive lock beside the database: one daemon per database."""
+
+    def __init__(self, db_path: str) -> None:
+        self.db_path = db_path
+        self.path = Path(f"{db_path}.lock")
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            owner = handle.read().strip() or "another process"
+            handle.close()
+            raise AlreadyRunningError(
+                f"another monitor daemon ({owner}) is already running on {self.db_path}; "
+                "stop it first, or use another --db"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def lock_holder(db_path: str) -> str | None:
+    """'pid N' if a daemon holds the database's lock, else None (for `monitor status`)."""
+    path = Path(f"{db_path}.lock")
+    if not path.exists():
+        return None
+    with open(path) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return handle.read().strip() or "another process"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
