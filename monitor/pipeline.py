@@ -27,6 +27,8 @@ __all__ = ["Pipeline"]
 
 log = logging.getLogger(__name__)
 
+BATCH_SOURCES = 200
+
 
 @dataclass
 class _Polled:
@@ -79,9 +81,13 @@ class Pipeline:
             if (reason := skip_reason(s, self.context, states.get(s.name)))
         }
         active = [s for s in sources if s.name not in skipped]
-        polled = self._fetch_and_parse(active, states)
         results = [PollResult(name, skipped=reason) for name, reason in skipped.items()]
-        return results + self._record(polled)
+        # In batches: the fetches of a batch run concurrently, and memory holds one
+        # batch's bodies and items at a time, however many sources there are.
+        for start in range(0, len(active), BATCH_SOURCES):
+            batch = active[start : start + BATCH_SOURCES]
+            results += self._record(self._fetch_and_parse(batch, states))
+        return results
 
     # -- fetch and parse ---------------------------------------------------------------------
 

@@ -197,6 +197,7 @@ class Daemon:
             settings = self.monitor.config.monitor
             keep = max(settings.retention, settings.link_window, MIN_RETENTION)
             pruned = self.monitor.store.prune_items(utcnow() - keep)
+            self.monitor.store.prune_story_bands(utcnow() - settings.story_window)
             self.metrics.pruned_items.inc(pruned)
             if pruned:
                 log.info("retention: pruned %d items older than %d days", pruned, keep.days)

@@ -19,117 +19,9 @@ import sqlite_utils
 
 from .errors import StoreError
 from .models import SourceState
+from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "Store", "iso", "parse_iso"]
-
-SCHEMA_VERSION = 1
-
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE sources (
-        name TEXT PRIMARY KEY,
-        kind TEXT NOT NULL DEFAULT 'feed',
-        url TEXT,
-        etag TEXT,
-        last_modified TEXT,
-        last_polled_at TEXT,
-        last_ok_at TEXT,
-        next_poll_at TEXT,
-        consecutive_errors INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        healthy INTEGER NOT NULL DEFAULT 1,
-        cursor TEXT NOT NULL DEFAULT '{}',
-        items_seen INTEGER NOT NULL DEFAULT 0,
-        interval_seconds REAL
-    );
-    CREATE TABLE stories (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,              -- claim | denial | confirmation | neutral
-        title TEXT NOT NULL,
-        companies TEXT NOT NULL,         -- JSON list of company ids, sorted
-        first_item_id INTEGER,
-        status TEXT,                     -- claims: reported | spreading | denied | confirmed
-        status_by TEXT,                  -- JSON: who denied/confirmed, e.g. [["ford", true]]
-        answers_story_id INTEGER REFERENCES stories(id),
-        party TEXT,                      -- denials/confirmations: the company that speaks
-        signature BLOB,                  -- MinHash of the first item
-        concepts TEXT,                   -- normalised content words, space separated
-        first_seen TEXT NOT NULL,
-        last_seen TEXT NOT NULL,
-        outlet_count INTEGER NOT NULL DEFAULT 1,
-        outlets TEXT NOT NULL DEFAULT '[]'
-    );
-    CREATE INDEX stories_kind_last_seen ON stories(kind, last_seen);
-    CREATE TABLE story_bands (
-        band INTEGER NOT NULL,
-        story_id INTEGER NOT NULL REFERENCES stories(id),
-        PRIMARY KEY (band, story_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE items (
-        id INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,        -- identity: canonical URL, else guid
-        source TEXT NOT NULL,
-        url TEXT NOT NULL,
-        guid TEXT,
-        title TEXT NOT NULL,
-        summary TEXT,
-        author TEXT,
-        outlet TEXT,
-        outlet_url TEXT,
-        authority TEXT NOT NULL DEFAULT 'press',
-        speaks_for TEXT,
-        published_at TEXT,
-        fetched_at TEXT NOT NULL,
-        fingerprint BLOB,
-        story_id INTEGER REFERENCES stories(id),
-        stance TEXT,
-        stance_score REAL,
-        stance_cue TEXT
-    );
-    CREATE INDEX items_story ON items(story_id);
-    CREATE INDEX items_fetched_at ON items(fetched_at);
-    CREATE INDEX items_source ON items(source);
-    CREATE TABLE mentions (
-        item_id INTEGER NOT NULL REFERENCES items(id),
-        company TEXT NOT NULL,
-        PRIMARY KEY (item_id, company)
-    ) WITHOUT ROWID;
-    CREATE INDEX mentions_company ON mentions(company);
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        story_id INTEGER REFERENCES stories(id),
-        kind TEXT NOT NULL,
-        item_id INTEGER REFERENCES items(id),
-        source TEXT,                     -- for source health events
-        voice TEXT,                      -- the party of a denial/confirmation
-        created_at TEXT NOT NULL,
-        payload TEXT NOT NULL DEFAULT '{}',
-        UNIQUE (story_id, kind, item_id)
-    );
-    CREATE INDEX events_created_at ON events(created_at);
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY,
-        event_id INTEGER NOT NULL REFERENCES events(id),
-        channel TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',   -- pending | sending | sent | failed
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at TEXT NOT NULL,
-        last_error TEXT,
-        external_ref TEXT,
-        created_at TEXT NOT NULL,
-        sent_at TEXT,
-        UNIQUE (event_id, channel)
-    );
-    CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
-    CREATE TABLE digests (
-        period TEXT PRIMARY KEY,          -- e.g. 2026-W47
-        status TEXT NOT NULL,             -- pending | sent | failed
-        attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        sent_at TEXT
-    );
-    """,
-}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -198,7 +90,7 @@ class Store:
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction(f"migrating to schema {step}"):
-                for statement in _MIGRATIONS[step].split(";"):
+                for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {step}")
@@ -297,28 +189,59 @@ class Store:
 
     # -- stories ---------------------------------------------------------------------------
 
-    def stories_by_bands(self, bands: Sequence[int], since: str) -> list[StoryRow]:
+    def stories_by_bands(
+        self, bands: Sequence[int], since: str, limit: int = 8
+    ) -> list[StoryRow]:
+        """Stories seen since `since` that share LSH bands with a signature: the `limit`
+        that share the most (a true copy shares several; a chance collision one)."""
         if not bands:
             return []
         marks = ",".join("?" * len(bands))
-        rows = self.query(
-            f"""SELECT * FROM stories WHERE id IN
-                (SELECT story_id FROM story_bands WHERE band IN ({marks}))
-                AND last_seen >= ?""",
-            [*bands, since],
+        rows = self.conn.execute(
+            f"""SELECT {_STORY_COLUMNS} FROM stories JOIN
+                (SELECT story_id, count(*) AS hits FROM story_bands WHERE band IN ({marks})
+                 GROUP BY story_id) AS candidates ON candidates.story_id = stories.id
+                WHERE last_seen >= ? ORDER BY hits DESC, last_seen DESC LIMIT ?""",
+            [*bands, since, limit],
         )
         return [_story_row(r) for r in rows]
 
-    def recent_stories(self, kind: str, since: str, companies: Iterable[str]) -> list[StoryRow]:
-        """Stories of a kind seen since a time that name any of the companies, newest first."""
-        wanted = set(companies)
-        rows = self.query(
-            "SELECT * FROM stories WHERE kind = ? AND last_seen >= ? ORDER BY last_seen DESC, "
-            "id DESC LIMIT 500",
-            [kind, since],
+    def recent_stories(
+        self,
+        kind: str,
+        since: str,
+        companies: Iterable[str],
+        *,
+        exact: bool = False,
+        limit: int = 50,
+    ) -> list[StoryRow]:
+        """The latest stories of a kind seen since a time that name any of the companies
+        (or exactly these companies), newest first. Filtered in SQL: this runs per item."""
+        wanted = sorted(set(companies))
+        if not wanted:
+            return []
+        if exact:
+            condition, params = "companies = ?", [json.dumps(wanted)]
+        else:
+            condition = " OR ".join("companies LIKE ?" for _ in wanted)
+            params = [f'%"{company}"%' for company in wanted]
+        rows = self.conn.execute(
+            f"""SELECT {_STORY_COLUMNS} FROM stories WHERE kind = ? AND last_seen >= ?
+                AND ({condition}) ORDER BY last_seen DESC, id DESC LIMIT ?""",
+            [kind, since, *params, limit],
         )
-        stories = [_story_row(r) for r in rows]
-        return [s for s in stories if wanted & set(s.companies)]
+        return [_story_row(r) for r in rows]
+
+    def prune_story_bands(self, before: datetime) -> int:
+        """Forget the near-duplicate keys of stories not seen since `before` (outside the
+        story window they can no longer be joined), so lookups stay flat as years pass."""
+        with self.transaction("pruning story keys"):
+            cursor = self.conn.execute(
+                "DELETE FROM story_bands WHERE story_id IN "
+                "(SELECT id FROM stories WHERE last_seen < ?)",
+                [iso(before)],
+            )
+        return cursor.rowcount
 
     def insert_story(self, row: dict[str, Any], bands: Sequence[int]) -> int:
         columns = ", ".join(row)
@@ -337,10 +260,12 @@ class Store:
         )
 
     def story(self, story_id: int) -> StoryRow:
-        rows = self.query("SELECT * FROM stories WHERE id = ?", [story_id])
-        if not rows:
+        row = self.conn.execute(
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", [story_id]
+        ).fetchone()
+        if row is None:
             raise StoreError(f"no story {story_id}")
-        return _story_row(rows[0])
+        return _story_row(row)
 
     def story_outlets(self, story_id: int) -> list[str]:
         row = self.conn.execute("SELECT outlets FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -434,18 +359,38 @@ def _source_state(row: dict[str, Any]) -> SourceState:
     )
 
 
-def _story_row(row: dict[str, Any]) -> StoryRow:
+_STORY_COLUMNS = (
+    "id, kind, title, companies, status, party, signature, concepts, first_seen, last_seen, "
+    "outlet_count, answers_story_id"
+)
+
+
+def _story_row(row: Sequence[Any]) -> StoryRow:
+    (
+        story_id,
+        kind,
+        title,
+        companies,
+        status,
+        party,
+        signature,
+        concepts,
+        first_seen,
+        last_seen,
+        outlet_count,
+        answers,
+    ) = row
     return StoryRow(
-        id=row["id"],
-        kind=row["kind"],
-        title=row["title"],
-        companies=tuple(json.loads(row["companies"])),
-        status=row["status"],
-        party=row["party"],
-        signature=row["signature"],
-        concepts=row["concepts"] or "",
-        first_seen=row["first_seen"],
-        last_seen=row["last_seen"],
-        outlet_count=row["outlet_count"],
-        answers_story_id=row["answers_story_id"],
+        story_id,
+        kind,
+        title,
+        tuple(json.loads(companies)),
+        status,
+        party,
+        signature,
+        concepts or "",
+        first_seen,
+        last_seen,
+        outlet_count,
+        answers,
     )

@@ -156,7 +156,9 @@ def test_no_secret_in_any_output(
     sent = "\n".join(echo.requests)
     assert secrets["SLACK_BOT_TOKEN"] in sent and secrets["X_BEARER_TOKEN"] in sent
     assert secrets["SLACK_WEBHOOK_PATH"] in sent
-    assert "invalid_auth" in text and "401" in text and "[secret]" in text
+    # (The echoed webhook path never reaches a message: the notifier keeps only Slack's
+    # short error codes. Scrubbing what does is tested in test_logs.py.)
+    assert "invalid_auth" in text and "401" in text
     # ...and not one of them shows.
     for name, value in secrets.items():
         assert value not in text, f"{name} leaked:\n{_around(text, value)}"

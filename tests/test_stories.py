@@ -175,3 +175,17 @@ def test_an_announcement_that_answers_no_claim_is_stored_not_alerted(
         stance = monitor.store.query("SELECT stance FROM items")[0]["stance"]
     assert stance == "confirmation"
     assert summary.events == 0 and out.getvalue() == ""
+
+
+def test_story_keys_outside_the_window_are_pruned(httpserver: HTTPServer, db_path: Path) -> None:
+    room = Newsroom(httpserver, ["a"])
+    room.publish("a", TALKS, TALKS_BODY)
+    with _open(room, db_path, io.StringIO()) as monitor:
+        monitor.poll()
+        before = monitor.store.query("SELECT count(*) AS n FROM story_bands")[0]["n"]
+        kept = monitor.store.prune_story_bands(datetime.now(UTC) - timedelta(days=3))
+        pruned = monitor.store.prune_story_bands(datetime.now(UTC) + timedelta(days=1))
+        after = monitor.store.query("SELECT count(*) AS n FROM story_bands")[0]["n"]
+        stories = monitor.store.query("SELECT count(*) AS n FROM stories")[0]["n"]
+    assert before > 0 and kept == 0 and pruned == before and after == 0
+    assert stories == 1  # the story itself stays

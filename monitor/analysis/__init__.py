@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..config import Company
 from ..models import Analysis, ItemData, Mention, Stance, StanceResult
@@ -42,6 +43,9 @@ class Analyzer:
                 if " " not in alias.strip():  # "Blade Battery" must not hide "battery"
                     words |= concepts(alias)
         self._company_words = frozenset(words)
+        # Syndicated copies repeat headlines word for word: each is read once per process.
+        self._find = lru_cache(maxsize=8192)(self._find_uncached)
+        self._stance = lru_cache(maxsize=8192)(self._stance_uncached)
         self.stance = StanceClassifier(
             self._company_words,
             self.without_companies,
@@ -62,15 +66,19 @@ class Analyzer:
         that names no company stops after the entity pass (the pipeline's hot path);
         without `for_stories`, the words and fingerprint that group stories are skipped
         (`monitor classify` needs only entities and stance)."""
-        mentions = self.entities.find(title)
-        body_mentions = self.entities.find(summary) if summary else []
+        mentions = self._find(title)
+        body_mentions = self._find(summary) if summary else []
         # The headline says who the story is about; the body counts when it names no one.
         companies = {m.company for m in mentions} or {m.company for m in body_mentions}
         if speaks_for:
             companies.add(speaks_for)
         if only_if_mentioned and not companies:
             return _UNMENTIONED
-        stance = self.stance.classify(title, mentions, speaks_for=speaks_for, claim=claim)
+        stance = (
+            self._stance(title, speaks_for)
+            if claim is None
+            else self.stance.classify(title, mentions, speaks_for=speaks_for, claim=claim)
+        )
         if stance.stance.value == "neutral" and summary and not stance.cue and claim is None:
             # A headline that says nothing may be explained by its first sentence.
             first = summary.split(". ")[0]
@@ -100,6 +108,12 @@ class Analyzer:
             fingerprint=minhash(words),
             company_words=self._company_words,
         )
+
+    def _find_uncached(self, text: str) -> list[Mention]:
+        return self.entities.find(text)
+
+    def _stance_uncached(self, title: str, speaks_for: str | None) -> StanceResult:
+        return self.stance.classify(title, self._find(title), speaks_for=speaks_for)
 
     def without_companies(self, text: str) -> str:
         """The text with every company mention blanked out."""

@@ -27,7 +27,9 @@ LINK_CONTAINMENT = 0.3  # a denial that says what it denies: its headline's word
 class StoryIndex(Protocol):
     def stories_by_bands(self, bands: Sequence[int], since: str) -> list[StoryRow]: ...
 
-    def recent_stories(self, kind: str, since: str, companies: Sequence[str]) -> list[StoryRow]: ...
+    def recent_stories(
+        self, kind: str, since: str, companies: Sequence[str], *, exact: bool = False
+    ) -> list[StoryRow]: ...
 
     def story(self, story_id: int) -> StoryRow: ...
 
@@ -56,7 +58,7 @@ class StoryMatcher:
         story = self._duplicate_of(analysis, kind, party, index.stories_by_bands(bands, since))
         if story is None and kind == Stance.CLAIM:
             story = self._rewrite_of(
-                analysis, index.recent_stories("claim", since, analysis.companies)
+                analysis, index.recent_stories("claim", since, analysis.companies, exact=True)
             )
         answers = None
         if kind in ("denial", "confirmation"):
@@ -98,9 +100,9 @@ class StoryMatcher:
         if not companies:
             return None
         since = iso(now - self.link_window) or ""
-        claims = index.recent_stories("claim", since, companies)
-        if party:
-            claims = [c for c in claims if party in c.companies] or claims
+        claims = (party and index.recent_stories("claim", since, [party])) or (
+            index.recent_stories("claim", since, companies)
+        )
         if not analysis.topic:
             return claims[0] if claims else None  # a generic denial: the latest claim
         best, best_score = None, 0.0

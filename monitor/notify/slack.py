@@ -290,7 +290,10 @@ class SlackWebhookNotifier:
             raise UncertainDeliveryError(f"Slack webhook: {type(exc).__name__}") from exc
         if response.status_code == 200:
             return f"webhook:{alert.event_id}"
-        body = (response.body or "").strip()[:100]
+        # Slack answers a short error code ("no_service", "invalid_token"); anything else
+        # is not kept, since a proxy could echo the webhook URL, which is the secret.
+        code = (response.body or "").strip()
+        body = code if re.fullmatch(r"[a-z_]{1,40}", code) else ""
         if response.status_code in (400, 403, 404, 410):
             raise PermanentDeliveryError(
                 f"Slack webhook answered {response.status_code} {body} (check SLACK_WEBHOOK_URL)"

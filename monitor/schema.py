@@ -1,0 +1,114 @@
+"""The database schema: one migration per version, applied in order at start-up."""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'feed',
+        url TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_polled_at TEXT,
+        last_ok_at TEXT,
+        next_poll_at TEXT,
+        consecutive_errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        healthy INTEGER NOT NULL DEFAULT 1,
+        cursor TEXT NOT NULL DEFAULT '{}',
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        interval_seconds REAL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,              -- claim | denial | confirmation | neutral
+        title TEXT NOT NULL,
+        companies TEXT NOT NULL,         -- JSON list of company ids, sorted
+        first_item_id INTEGER,
+        status TEXT,                     -- claims: reported | spreading | denied | confirmed
+        status_by TEXT,                  -- JSON: who denied/confirmed, e.g. [["ford", true]]
+        answers_story_id INTEGER REFERENCES stories(id),
+        party TEXT,                      -- denials/confirmations: the company that speaks
+        signature BLOB,                  -- MinHash of the first item
+        concepts TEXT,                   -- normalised content words, space separated
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        outlet_count INTEGER NOT NULL DEFAULT 1,
+        outlets TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX stories_kind_last_seen ON stories(kind, last_seen);
+    CREATE TABLE story_bands (
+        band INTEGER NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        PRIMARY KEY (band, story_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,        -- identity: canonical URL, else guid
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        guid TEXT,
+        title TEXT NOT NULL,
+        summary TEXT,
+        author TEXT,
+        outlet TEXT,
+        outlet_url TEXT,
+        authority TEXT NOT NULL DEFAULT 'press',
+        speaks_for TEXT,
+        published_at TEXT,
+        fetched_at TEXT NOT NULL,
+        fingerprint BLOB,
+        story_id INTEGER REFERENCES stories(id),
+        stance TEXT,
+        stance_score REAL,
+        stance_cue TEXT
+    );
+    CREATE INDEX items_story ON items(story_id);
+    CREATE INDEX items_fetched_at ON items(fetched_at);
+    CREATE INDEX items_source ON items(source);
+    CREATE TABLE mentions (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        company TEXT NOT NULL,
+        PRIMARY KEY (item_id, company)
+    ) WITHOUT ROWID;
+    CREATE INDEX mentions_company ON mentions(company);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER REFERENCES stories(id),
+        kind TEXT NOT NULL,
+        item_id INTEGER REFERENCES items(id),
+        source TEXT,                     -- for source health events
+        voice TEXT,                      -- the party of a denial/confirmation
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (story_id, kind, item_id)
+    );
+    CREATE INDEX events_created_at ON events(created_at);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES events(id),
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',   -- pending | sending | sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        external_ref TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        UNIQUE (event_id, channel)
+    );
+    CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+    CREATE TABLE digests (
+        period TEXT PRIMARY KEY,          -- e.g. 2026-W47
+        status TEXT NOT NULL,             -- pending | sent | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sent_at TEXT
+    );
+    """,
+}
