@@ -122,8 +122,7 @@ def poll(
     """Poll every (or the named) source once, then deliver the alerts."""
     with _open(config_path, db_path) as monitor:
         summary = monitor.poll(sources, deliver=not no_deliver)
-    for result in summary.failed:
-        click.echo(f"  {result.source}: {_scrub(result.error or '')}", err=True)
+    # Each failed source has already logged its one line; the summary counts them.
     click.echo(summary.describe())
 
 

@@ -103,10 +103,13 @@ class StanceClassifier:
         negated = cues.DENIAL_NEGATED.search(cleaned)
         if negated is None and cues.CLAIM_REFERENCE.search(cleaned):
             negated = cues.REASSURANCE.search(cleaned)
-        anonymous = cues.ANONYMOUS.search(cleaned)
-        claim = cues.CLAIM.search(unhedged) or (
-            None if non_answer else cues.WEAK_CLAIM.search(unhedged)
-        )
+        # Computed only where a rule below needs them: these are the costliest patterns.
+        anonymous = cues.ANONYMOUS.search(cleaned) if negated or confirmation else None
+        claim = None
+        if confirmation or not speaks_for:
+            claim = cues.CLAIM.search(unhedged) or (
+                None if non_answer else cues.WEAK_CLAIM.search(unhedged)
+            )
         if negated and not (confirmation and confirmation.start() < negated.start()):
             own_voice = speaks_for is not None or cues.OWN_VOICE.search(cleaned)
             if not anonymous and (own_voice or cues.CLAIM_REFERENCE.search(cleaned)):
