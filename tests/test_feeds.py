@@ -294,3 +294,11 @@ def test_every_fixture_is_covered() -> None:
     for path in FEEDS.iterdir():
         if path.suffix not in (".md", ".py"):
             assert path.name in here, f"{path.name} has no test"
+
+
+def test_links_shown_to_people_lose_tracking_parameters_but_keep_their_form() -> None:
+    from monitor.sources.urls import without_tracking
+
+    url = "https://www.Example.com/News/Story/?utm_source=rss&id=7&fbclid=x#top"
+    assert without_tracking(url) == "https://www.Example.com/News/Story/?id=7#top"
+    assert without_tracking("https://example.com/a") == "https://example.com/a"

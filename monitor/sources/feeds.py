@@ -28,7 +28,7 @@ from ..errors import ParseError
 from ..models import Authority, FetchResult, ItemData, ParsedSource
 from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, plain_text, safe_link, sane_date
 from .fastfeed import fast_entries
-from .urls import canonical_url, decode_google_news_url, resolve_url
+from .urls import canonical_url, decode_google_news_url, resolve_url, without_tracking
 
 __all__ = ["google_news_key", "parse_feed", "prepare_xml"]
 
@@ -196,7 +196,7 @@ def _entry_to_item(
     guid = clean_text(entry.get("id") or "")
     url = ""
     if href:
-        url = safe_link(resolve_url(href, feed_url)) or ""
+        url = without_tracking(safe_link(resolve_url(href, feed_url)) or "")
         if not url:
             return None  # javascript:, data: and the like: a hostile item, not a story
     elif safe_link(guid):

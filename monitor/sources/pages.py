@@ -17,7 +17,7 @@ from ..models import Authority, FetchResult, ItemData, ParsedSource
 from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, safe_link, sane_date
 from .dates import DATE_TEXT, block_date, date_of, parse_date_text
 from .listing import Entry, extract_listing
-from .urls import canonical_url, resolve_url
+from .urls import canonical_url, resolve_url, without_tracking
 
 __all__ = ["DATE_TEXT", "block_date", "extract_listing", "parse_date_text", "parse_page"]
 
@@ -53,7 +53,7 @@ def parse_page(source: Source, result: FetchResult) -> ParsedSource:
         ItemData(
             source=source.name,
             key=canonical_url(url),
-            url=url,
+            url=without_tracking(url),
             title=clip(title, MAX_TITLE),
             summary=clip(summary, MAX_SUMMARY),
             published_at=sane_date(published),

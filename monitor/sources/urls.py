@@ -10,7 +10,13 @@ import base64
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["canonical_url", "decode_google_news_url", "is_tracking_param", "resolve_url"]
+__all__ = [
+    "canonical_url",
+    "decode_google_news_url",
+    "is_tracking_param",
+    "resolve_url",
+    "without_tracking",
+]
 
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "__hs", "_hs", "oly_", "vero_", "ga_")
 _TRACKING_NAMES = frozenset(
@@ -119,6 +125,23 @@ def canonical_url(url: str) -> str:
         if not is_tracking_param(k)
     )
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def without_tracking(url: str) -> str:
+    """The link to show a person: as published, minus tracking parameters (the host,
+    path and order of the rest are kept, so the link works as the outlet wrote it)."""
+    if "?" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(k)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
