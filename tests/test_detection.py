@@ -106,11 +106,13 @@ def test_the_speaker_is_the_company_that_denies(analyzer: Analyzer) -> None:
     assert result.stance.speaker == "xiaomi"
 
 
-def test_quality_floor_on_the_development_set(analyzer: Analyzer) -> None:
-    scores = evaluate(load_set("dev"), monitor_predictor(analyzer))
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3"])
+def test_quality_floor_on_the_development_sets(analyzer: Analyzer, name: str) -> None:
+    scores = evaluate(load_set(name), monitor_predictor(analyzer))
     assert scores["entities"].precision >= 0.98 and scores["entities"].recall >= 0.95
     assert scores["denial"].f1 >= 0.95
     assert scores["claim"].f1 >= 0.95
+    assert scores["confirmation"].f1 >= 0.9
 
 
 def test_entity_matching_is_fast(analyzer: Analyzer) -> None:

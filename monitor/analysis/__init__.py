@@ -39,7 +39,8 @@ class Analyzer:
         self.entities = EntityMatcher(companies)
         words: set[str] = set()
         for company in companies:
-            for alias in (company.name, *company.aliases, *company.context_aliases):
+            # Model names ("Escape", "Seal") are what a story is about: they stay.
+            for alias in (company.name, *company.aliases):
                 if " " not in alias.strip():  # "Blade Battery" must not hide "battery"
                     words |= concepts(alias)
         self._company_words = frozenset(words)
@@ -47,9 +48,7 @@ class Analyzer:
         self._find = lru_cache(maxsize=8192)(self._find_uncached)
         self._stance = lru_cache(maxsize=8192)(self._stance_uncached)
         self.stance = StanceClassifier(
-            self._company_words,
-            self.without_companies,
-            lambda text: set(self.entities.companies(text)),
+            self._company_words, lambda text: {m.company for m in self._find(text)}
         )
 
     def analyse_text(
@@ -114,10 +113,6 @@ class Analyzer:
 
     def _stance_uncached(self, title: str, speaks_for: str | None) -> StanceResult:
         return self.stance.classify(title, self._find(title), speaks_for=speaks_for)
-
-    def without_companies(self, text: str) -> str:
-        """The text with every company mention blanked out."""
-        return _blank(text, self.entities.find(text))
 
     def analyse(self, item: ItemData) -> Analysis:
         return self.analyse_text(

@@ -16,10 +16,12 @@ __all__ = [
     "NON_ANSWER",
     "NOT_CONFIRMED",
     "NOT_DENIED",
+    "OWN_DOCUMENT",
     "OWN_VOICE",
     "QUESTION_END",
     "QUESTION_OPENER",
     "REASSURANCE",
+    "RESPONSE",
     "RULING",
     "WEAK_CLAIM",
 ]
@@ -52,7 +54,8 @@ NON_ANSWER = _rx(
     r"\b(?:declined|refused|decline|declines|refuses)\s+to\s+(?:comment|elaborate|discuss|"
     r"respond|say\s+more)\b",
     r"\bno\s+(?:immediate\s+)?comment\b",
-    r"\b(?:do\s+not|don't|does\s+not|doesn't|won't|will\s+not|never)\s+comment\b",
+    r"\b(?:do\s+not|don't|does\s+not|doesn't|won't|will\s+not|would\s+not|wouldn't|never)\s+"
+    r"(?:comment|discuss|speculate)\b",
     r"\b(?:calls?|emails?|messages?|requests?)\s+(?:to\s+\w+\s+)?went\s+unanswered\b",
     r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not)\s+(?:yet\s+)?(?:immediately\s+)?"
     r"(?:respond|reply|return)",
@@ -90,7 +93,7 @@ RULING = _rx(
     r"(?:because|after|from|by\s+a|filed|submitted|for\s+(?:a|the)\s+(?:repair|refund))",
 )
 DENIAL_STRONG = _rx(
-    r"\b(?:den(?:y|ies|ied|ying)|denial\s+of|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|"
+    r"\b(?:den(?:y|ies|ied|ying)|denial\s+of|refut(?:e|es|ed|ing)|rebut(?:s|ted|ting)?|"
     r"debunk(?:s|ed)?|disput(?:e|es|ed)\s+(?:the\s+)?(?:report|claim|story))\b",
     r"\b(?:rejects?|rejected|rejecting|dismiss(?:es|ed|ing)?|slams?|slammed|shoots?\s+down|"
     r"shot\s+down|brush(?:es|ed)?\s+(?:off|aside)|push(?:es|ed)?\s+back\s+(?:on|against)|"
@@ -99,7 +102,7 @@ DENIAL_STRONG = _rx(
     r"contradict(?:s|ed)?|swats?\s+(?:down|away)|plays?\s+down|played\s+down|"
     r"downplay(?:s|ed)?|rubbish(?:es|ed)?)\s+(?:[\w'’]+[\s-]+){0,4}?(?:reports?|claims?|"
     r"rumou?rs?|speculation|story|stories|article|allegations?|suggestions?|talk|"
-    r"media|reporting|idea|notion|chatter|gossip|hearsay|leaks?|tally|figures)\b",
+    r"media|reporting|idea|notion|chatter|gossip|hearsay|leaks?|tally|figures|account)\b",
     r"\bdismiss(?:es|ed|ing)?\s+as\b",
     r"\b(?:report|reports|story|claims?|rumou?rs?|speculation)\b[\"'”]?\s*[\"'“]?(?:not\s+true|"
     r"false|untrue|baseless|wrong|fake|inaccurate|nonsense|fiction|fantasy)\b",
@@ -121,6 +124,13 @@ DENIAL_STRONG = _rx(
     r"\bisn't\s+true\b|\baren't\s+true\b|\bwithout\s+(?:any\s+)?(?:basis|foundation)\b|"
     r"\bunfounded\b|\bgroundless\b|\bbaseless\b",
     r"\bset(?:s|ting)?\s+the\s+record\s+straight\b|\bno\s+such\s+thing\b",
+    r"\b(?:that's|that\s+is|it's|it\s+is|this\s+is)\s+(?:just\s+|simply\s+|absolutely\s+|"
+    r"completely\s+|totally\s+)?(?:not\s+true|untrue|false|wrong|nonsense|rubbish|fiction)\b",
+    r"\b(?:none|neither)\s+of\s+(?:them|these|those|it|this)\s+(?:is|are)\s+(?:true|accurate)\b",
+    r"\b(?:not\s+in\s+line|inconsistent|at\s+odds)\s+with\s+(?:the\s+)?facts\b|"
+    r"\bdoes\s+not\s+reflect\s+(?:the\s+)?facts\b|\b(?:malicious\s+)?fabrication\b|"
+    r"\bsmear\s+campaign\b",
+    r"不符合事实|与事实不符|與事實不符|不符合事實|恶意|惡意",
     r"\bden(?:y|ies|ied)\s+(?:any\s+)?(?:wrongdoing|allegations?|liability|accusations?|"
     r"charges?)\b",
     r"否认|否認|辟谣|闢謠|不实|不實|谣言|謠言|纯属虚构|純屬虛構|子虚乌有|子虛烏有|"
@@ -133,8 +143,11 @@ DENIAL_NEGATED = _rx(
     r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|we're|they're)?\s*(?:not|n't|never)\s+"
     r"(?:currently\s+|actively\s+)?(?:in\s+(?:talks|negotiations|discussions)|negotiating|"
     r"considering|planning|pursuing|looking\s+(?:to|at)|seeking|talking|exploring|"
-    r"cutting|selling|closing|leaving|exiting|building|entering|raising|"
-    r"in\s+the\s+works|on\s+the\s+table|for\s+sale)\b",
+    r"cutting|selling|closing|leaving|exiting|building|entering|raising|buying|acquiring|"
+    r"investing|moving|shifting|relocating|abandoning|scrapping|killing|ending|cancell?ing|"
+    r"delaying|dropping|discontinuing|in\s+the\s+works|on\s+the\s+table|on\s+the\s+agenda|"
+    r"for\s+sale|happening|going\s+anywhere)\b",
+    r"\boff\s+the\s+table\b|\bnot\s+aware\s+of\s+any\b",
     r"\b(?:has|have|had)\s*(?:not|n't|never)\s+(?:held|had|been\s+in|engaged\s+in|entered|"
     r"discussed|approached|met|signed|decided|made\s+(?:a|any)\s+decision)\b",
     r"\b(?:did|does|do)\s*(?:not|n't)\s+(?:hold|have\s+(?:any\s+)?plans|plan|intend|engage|"
@@ -143,7 +156,7 @@ DENIAL_NEGATED = _rx(
     r"\bnothing\s+to\s+(?:it|the\s+reports?|announce|share)\b",
     r"\bruled?\s+out\b|\brules\s+out\b|\bno\s+truth\b|\bno\s+such\s+plans?\b",
     r"没有(?:任何)?(?:计划|打算)|沒有(?:任何)?(?:計劃|打算)|暂无|暫無|未与|未與|无意|無意|"
-    r"并未|並未|并无|並無|没有.{0,6}计划|沒有.{0,6}計劃|不会|不會",
+    r"并未|並未|并无|並無|没有.{0,14}计划|沒有.{0,14}計劃|不会|不會",
 )
 # Reassurance answers a report only when one is named ("remains committed to Mexico,
 # responding to a report"); alone it is a statement of strategy.
@@ -157,7 +170,8 @@ CORPORATE_OBJECT = (
     r"merger|entry|enter|expansion|expand|job\s+cuts|layoffs|cuts|cut|cancel\w*|exit|"
     r"withdraw\w*|hub|headquarters|cent(?:er|re)|mou|memorandum|collaboration|cooperation|"
     r"listing|ipo|spin-?off|sale|price\s+cuts?|recall|production|closure|shut\w*|plans?|"
-    r"programme|program|strategy|build|building"
+    r"programme|program|strategy|build|building|letter\s+of\s+intent|loi|placement|"
+    r"share\s+sale|rights\s+issue|sales\s+target|target"
 )
 CONFIRMATION = _rx(
     r"\bconfirm(?:s|ed|ing)?\b",
@@ -171,13 +185,18 @@ CONFIRMATION = _rx(
 # A company announcing a corporate development confirms it (DESIGN §5: "BYD announces
 # its Hungary plant will open"); product launches and results are news, not stance.
 ANNOUNCEMENT = _rx(
+    r"\bsaid\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they)\s+(?:would|will|plans\s+to|is\s+going\s+to)"
+    r"\s+(?:\w+\s+){0,3}?(?:invest|close|build|open|cut|set\s+up|take|hire|scrap|end|enter|"
+    r"exit|acquire|buy|sell|shut|halt|move|relocate|lay\s+off|restart|resume)\b",
+    r"\b(?:inaugurat(?:es|ed)|breaks\s+ground|broke\s+ground|"
+    r"(?:starts|started|begins|began)\s+production)\b",
     r"\bseal(?:s|ed)\s+(?:a\s+|the\s+|its\s+)?(?:deal|agreement|pact|takeover)\b",
     r"\b(?:announces?|announced|unveils?|unveiled|reveals?|revealed|signs?|signed|"
-    r"inks?|inked|completes?|completed|agrees?|agreed|will\s+(?:build|open|"
+    r"inks?|inked|completes?|completed|agrees?|agreed|opens|opened|will\s+(?:build|open|"
     r"invest|enter|cut|close|acquire))\b"
     rf"[^.;]{{0,60}}?\b(?:{CORPORATE_OBJECT})\b",
     r"\bin\s+a\s+(?:statement|press\s+release|filing|stock\s+exchange\s+filing)\b",
-    r"宣布|正式|签署|簽署|签约|簽約",
+    r"宣布|签署|簽署|签约|簽約",
 )
 NOT_CONFIRMED = _rx(
     r"\b(?:not|n't|never|yet\s+to|refused\s+to|declined\s+to|unable\s+to|could\s+not|"
@@ -194,9 +213,9 @@ CLAIM = _rx(
     r"[-–—:,(]\s*(?:sources?|insiders?|report|reports|media|people\s+familiar)\s*\)?\s*$",
     r"\b(?:according\s+to|citing|cites|cited|per)\s+(?:a\s+|the\s+|an\s+|two\s+|three\s+|"
     r"four\s+|five\s+|several\s+|multiple\s+|unnamed\s+|anonymous\s+)?(?:\w+\s+){0,3}?"
-    r"(?:report|reports|sources?|people|insiders?|documents?|media|memo|filing|newspaper|"
+    r"(?:report|reports|sources?|people|insiders?|documents?|media|memo|newspaper|"
     r"outlet|persons?|person|executives|officials|publication|daily|magazine|"
-    r"website|blog|leaks?|invoice|filings|checks|memo|dealers?|suppliers?)\b",
+    r"website|blog|leaks?|invoice|checks|memo|dealers?|suppliers?|recording|recordings)\b",
     rf"\b(?:according\s+to|citing|per)\s+(?:the\s+)?(?:{OUTLETS})\b",
     r"\bpeople\s+(?:familiar|with\s+(?:direct\s+|first-?hand\s+)?knowledge|briefed|close\s+to|"
     r"aware|in\s+the\s+know)\b|\b(?:the|these|those|two|three|four)\s+people\s+said\b",
@@ -206,8 +225,12 @@ CLAIM = _rx(
     r"plans?|minutes|notes?|records?)\s+(?:\w+\s+){0,2}(?:seen|reviewed|obtained|viewed)\s+by\b|"
     rf"\b(?:seen|reviewed|obtained|viewed)\s+by\s+(?:the\s+)?(?:{OUTLETS})\b|"
     r"\bsupply[- ]chain\s+(?:checks|sources)\b|"
-    r"\bchatter\b|\bleakers?\b|\b(?:has|have|had)\s+approached\b|\bsounded\s+out\b|"
-    r"\bclaim\s*:|^\s*shock\b|\b(?:my|a|the|local)\s+dealers?\s+(?:says?|said|told)\b",
+    r"\bchatter\b|\bleakers?\b|\b(?:has|have|had)\s+(?:also\s+)?approached\b|"
+    r"\bthe\s+(?:newspaper|paper|outlet|magazine|daily|publication|website|agency|broadcaster)\s+"
+    r"(?:said|says|reported|reports|wrote)\b|\bsounded\s+out\b|"
+    r"\bclaim\s*:|^\s*shock\b",
+    r"\b(?:dealers?|store\s+managers?|store\s+staff|suppliers?|employees|workers|unions?|"
+    r"works\s+council|unifor|uaw|ig\s+metall)\b[^.;]{0,40}?\b(?:says?|said|told|telling|claims?)\b",
     r"\bplans\s+(?:a|an|new|its)\b",
     r"\breportedly\b|\ballegedly\b|\bpurportedly\b|\brumou?red\b|"
     r"\bleaked\b|\bleaks?\s*(?::|show|shows|suggest|suggests|reveal|reveals)|"
@@ -225,8 +248,8 @@ CLAIM = _rx(
     r"\b(?:in|entered|enter|held|holds|hold|holding|opens?|opened|began|begin|started)\s+"
     r"(?:preliminary\s+|early\s+|advanced\s+|exclusive\s+|secret\s+|private\s+|"
     r"exploratory\s+|late-stage\s+)?(?:talks|negotiations|discussions)\b",
-    r"\b(?:weigh(?:s|ing|ed)?|consider(?:s|ing|ed)?|mull(?:s|ing|ed)?|explor(?:es|ing|ed)|"
-    r"eye(?:s|ing)?|eyeing|studying|evaluating|plots?|plotting|prepar(?:es|ing)|"
+    r"\b(?:weigh(?:s|ing|ed)?(?!\s+on\b)|consider(?:s|ing|ed)?|mull(?:s|ing|ed)?|"
+    r"explor(?:es|ing|ed)|eyes|eyeing|studying|evaluating|plots?|plotting|prepar(?:es|ing)|"
     r"scouts?|scouting|courting|sounds?\s+out|in\s+line\s+for|gearing\s+up|"
     r"close\s+to\s+(?:a\s+)?(?:deal|agreement|buying|selling|signing))\b",
     r"\bnear(?:s|ing)?\s+(?:a\s+|an\s+)?(?:deal|agreement|decision|settlement|pact|sale)\b",
@@ -236,7 +259,7 @@ CLAIM = _rx(
     r"open|partner|team|invest|announce|exit|shut|recall|merge|face|delay|raise|lower|"
     r"list|bring|return|make|produce|supply)\b",
     r"据.{0,24}(?:报道|報導|报导|消息)|據.{0,24}(?:報導|報道|消息)|消息人士|知情人士|传闻|"
-    r"傳聞|据悉|據悉|曝光|爆料|或将|或將|网传|網傳|传出|傳出|拟|擬|消息稱|消息称|爆|透露|"
+    r"被曝|^传|^傳|傳聞|据悉|據悉|曝光|爆料|或将|或將|网传|網傳|传出|傳出|拟|擬|消息稱|消息称|爆|透露|"
     r"备忘录|備忘錄",
 )
 # Bare words that name rumours without making one ("we don't comment on speculation").
@@ -260,6 +283,8 @@ ANONYMOUS = _rx(
     r"\baccording\s+to\s+(?:a\s+|the\s+)?reports?\b",
     r"\breport(?:s|ed)?\s*(?::|says|said|claims)",
     r"\bsaid\s+to\b",
+    r"\b(?:dealers?|store\s+managers?|suppliers?|unions?|works\s+council|unifor|uaw|"
+    r"ig\s+metall)\b[^.;]{0,40}?\b(?:says?|said|told|telling)\b",
     r"\b(?:the|two|three|four)\s+people\s+said\b|\bpeople\s+with\s+direct\s+knowledge\b",
     r"\bword\s+is\b",
     r"消息人士|知情人士|据报道|據報導|网传|網傳|传闻|傳聞",
@@ -268,3 +293,10 @@ CLAIM_REFERENCE = _rx(
     r"\b(?:reports?|claims?|rumou?rs?|speculation|story|stories|article|allegations?|media|"
     r"suggestions?)\b|报道|報導|传闻|傳聞|消息"
 )
+# A company's own documents are not reports about it: "interim report shows" is a filing.
+OWN_DOCUMENT = re.compile(
+    r"\b(?:interim|annual|quarterly|half-year|earnings|financial|sustainability)\s+report\b",
+    re.I,
+)
+# Answering a rumour ("回应…传闻", "asked about the report") is the company's own voice.
+RESPONSE = _rx(r"回应|回應|澄清|\bin\s+response\s+to\b|\bresponding\s+to\b|\basked\s+about\b")

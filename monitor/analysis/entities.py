@@ -44,7 +44,9 @@ _NOT_COMPANY_AFTER = re.compile(
     r"hall|library|school|academy|presidential|administration|pardon|museum|memorial|"
     r"health|hospital|field\b|prize|scholars?|park|tunnel|university|college|square|"
     r"street|st\.|road|avenue|ave\.|highway|county|cathedral|city\s+(?:fc|council)|"
-    r"airport|dynasty|era|period|emperor|poem|poetry|beauty|coppola|"
+    r"airport|dynasty|era|period|emperor|poem|poetry|beauty|coppola|city\b|"
+    r"electric\s+(?:shares|stock|co\b|company|holdings|inc\b)|"
+    r"(?:['’]s\s+)?(?:assassination|birthday|presidency|death|speech|address|tomb|statue)|"
     r"(?:class\s+)?(?:aircraft\s+)?carrier|,\s*(?:nebraska|ne|england|uk|illinois)\b)",
     re.I,
 )
@@ -70,6 +72,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’]*)\s*$")
 # Chinese names that are also ordinary words: 小米 is millet in 小米粥 (millet porridge).
 _CJK_NOT_AFTER = {"小米": "粥饭飯酒糕面麵椒辣淘", "福特": "基号號"}
 _CJK_NOT_BEFORE = "·・•"  # 哈里遜·福特: a transliterated person's name
+_CJK_TITLES_BEFORE = ("总统", "總統")  # 美国前总统福特: President Ford
 _MILLET = re.compile(r"粥|种植|種植|淘洗|杂粮|雜糧|谷子|穀子|小米饭|小米飯|农民|農民|丰收|豐收|煮")
 
 
@@ -133,6 +136,13 @@ class EntityMatcher:
                     continue
                 if alias.surname and _names_something_else(text, match.start(), match.end()):
                     continue
+                if (
+                    alias.needs_context
+                    and mentions
+                    and mentions[-1].company != alias.company
+                    and (not text[mentions[-1].end : match.start()].strip())
+                ):
+                    continue  # "BYD Explorer No.1": another company's name owns the word
                 if alias.needs_context:
                     if context is None:
                         context = _AUTOMOTIVE_CONTEXT.search(text) is not None and (
@@ -201,6 +211,8 @@ def _cjk_false_friend(found: str, text: str, start: int, end: int) -> bool:
     if after and end < len(text) and text[end] in after:
         return True
     if start > 0 and text[start - 1] in _CJK_NOT_BEFORE:
+        return True
+    if text[max(0, start - 2) : start] in _CJK_TITLES_BEFORE:
         return True
     return found == "小米" and _MILLET.search(text) is not None
 

@@ -35,11 +35,9 @@ class StanceClassifier:
     def __init__(
         self,
         company_words: frozenset[str] = frozenset(),
-        without_companies: Callable[[str], str] = lambda text: text,
         companies_of: Callable[[str], set[str]] = lambda text: set(),
     ) -> None:
         self.ignored = _STANCE_WORDS | company_words
-        self.without_companies = without_companies
         self.companies_of = companies_of
 
     def classify(
@@ -62,9 +60,7 @@ class StanceClassifier:
                 f"of another claim: {', '.join(sorted(ours - theirs))} is not "
                 f"{', '.join(sorted(theirs - ours))}",
             )
-        return _relative_to(
-            result, self.without_companies(text), self.without_companies(claim), self.ignored
-        )
+        return _relative_to(result, text, claim, self.ignored)
 
     def _classify(
         self, text: str, mentions: Sequence[Mention], speaks_for: str | None
@@ -76,6 +72,7 @@ class StanceClassifier:
             return StanceResult(Stance.NEUTRAL, 0.7, "a question")
         non_answer = cues.NON_ANSWER.search(flat)
         cleaned = cues.NON_ANSWER.sub(" ", flat)  # a non-answer decides nothing
+        cleaned = cues.OWN_DOCUMENT.sub(" filing ", cleaned)
         not_denied = cues.NOT_DENIED.search(cleaned)
         if not_denied:
             return StanceResult(Stance.NEUTRAL, 0.7, not_denied.group(0))
@@ -104,7 +101,11 @@ class StanceClassifier:
         if negated is None and cues.CLAIM_REFERENCE.search(cleaned):
             negated = cues.REASSURANCE.search(cleaned)
         # Computed only where a rule below needs them: these are the costliest patterns.
-        anonymous = cues.ANONYMOUS.search(cleaned) if negated or confirmation else None
+        anonymous = (
+            cues.ANONYMOUS.search(cleaned)
+            if (negated or confirmation) and not cues.RESPONSE.search(cleaned)
+            else None
+        )
         claim = None
         if confirmation or not speaks_for:
             claim = cues.CLAIM.search(unhedged) or (
@@ -147,9 +148,9 @@ def _speaker(mentions: Sequence[Mention], cue_start: int, speaks_for: str | None
 # Words that name what a claim is about; two texts about different actions on the same
 # thing (selling a plant, cutting jobs at it) are different claims.
 _ACTIONS = frozenset(
-    "talk partner buy sell sale cut job layoff recall delay price launch enter make close "
-    "exit list listing ipo merge merger invest investment supply deal start cancel pause "
-    "expand expansion hire stake return withdraw production output".split()
+    "talk partner trade cut job layoff recall delay price launch enter make close exit list "
+    "listing ipo merge merger invest investment supply start split cancel pause expand "
+    "expansion hire return production output".split()
 )
 _STANCE_WORDS = concepts(
     "deny denies denied denial false baseless untrue completely categorically report story "
@@ -157,7 +158,7 @@ _STANCE_WORDS = concepts(
     "spokesperson speculation fake inaccurate not true reports media"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+_PROPER = re.compile(r"\b([A-Z][a-z]{2,})\b")
 
 
 def _relative_to(
@@ -185,10 +186,10 @@ def _different_claim(
     text_names = concepts(" ".join(_PROPER.findall(text))) & text_words
     claim_names = concepts(" ".join(_PROPER.findall(claim))) & claim_words
     shared = text_words & claim_words
-    if text_names and claim_names and not text_names & claim_names and len(shared) < 2:
-        return f"{', '.join(sorted(text_names))} is not {', '.join(sorted(claim_names))}"
     if text_words and claim_words and not shared:
         return "no words in common"
+    if text_names and claim_names and not text_names & claim_names and len(shared) < 2:
+        return f"{', '.join(sorted(text_names))} is not {', '.join(sorted(claim_names))}"
     return None
 
 

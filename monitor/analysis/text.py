@@ -63,14 +63,21 @@ _CONCEPT_WORDS = {
     "make making",
     "vehicle": "car cars vehicle vehicles automobile automobiles auto",
     "recall": "recall recalls recalled recalling",
-    "buy": "acquire acquires acquisition buy buys stake takeover",
+    # buying and selling are one deal seen from two sides ("sell Dresden to BYD")
+    "trade": "acquire acquires acquired acquisition buy buys bought buying stake takeover "
+    "purchase purchases sell sells sold selling sale",
     "enter": "enter entering entry",
     "launch": "launch launches launching debut",
     "delay": "delay delays delayed postpone postpones postponed",
     "cancel": "scrap scraps scrapped axe axes axed kill kills killed cancel cancels cancelled "
     "canceled end ends ending halt halts halted ditch ditches ditched",
     "layoff": "layoff layoffs",
-    "cut": "cut cuts",
+    "start": "start starts started restart restarts restarted revive revives revived reopen "
+    "reopens reopened resume resumes resumed relaunch",
+    "split": "split splits dissolve dissolves dissolved unwind unwinds breakup",
+    "exit": "exit exits exited leave leaves leaving quit quits withdraw withdraws",
+    "cut": "cut cuts lower lowers lowered reduce reduces reduced slash slashes slashed trim "
+    "trims trimmed",
     "job": "job jobs",
     # demonyms: "Spanish plant" and "plant in Spain" are the same place
     "spain": "spain spanish",
