@@ -50,4 +50,7 @@ def classify_lines(config: Config, lines: Iterable[str]) -> Iterator[str]:
                 else f"line {number}: invalid JSON ({exc.msg})"
             )
             result = {"id": record_id, "error": reason}
-        yield json.dumps(result, ensure_ascii=False)
+        try:
+            yield json.dumps(result, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # an id such as 1e999 or NaN: not JSON on the way out
+            yield json.dumps({"id": None, "error": f"line {number}: id is not a finite number"})

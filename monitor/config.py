@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import soupsieve
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -49,6 +50,7 @@ DEFAULT_CONFIG_PATH = Path("config/monitor.toml")
 DEFAULT_DB_PATH = Path("monitor.db")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_X_API_URL = "https://api.x.com/2/"
+MIN_INTERVAL = timedelta(seconds=1)  # a floor against hot loops ("0s"), not a policy
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -116,6 +118,21 @@ class MonitorSettings(_Model):
             ) from None
         return value
 
+    @field_validator("default_interval", "min_interval", "max_interval")
+    @classmethod
+    def _polite_interval(cls, value: timedelta) -> timedelta:
+        if value < MIN_INTERVAL:
+            raise ValueError(
+                f"expected at least {MIN_INTERVAL.seconds} s: polling must stay polite"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _ordered_intervals(self) -> MonitorSettings:
+        if not self.min_interval <= self.default_interval <= self.max_interval:
+            raise ValueError("expected min_interval <= default_interval <= max_interval")
+        return self
+
 
 class Company(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -134,6 +151,19 @@ class Selectors(_Model):
     date: str | None = None
     summary: str | None = None
 
+    @field_validator("item", "title", "link", "date", "summary")
+    @classmethod
+    def _css(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("expected a CSS selector, not an empty string")
+        try:
+            soupsieve.compile(value)
+        except Exception as exc:  # soupsieve's SelectorSyntaxError and friends
+            raise ValueError(f"expected a CSS selector: {str(exc).splitlines()[0]}") from None
+        return value
+
 
 SourceKind = Literal["feed", "page", "x_search", "x_user"]
 
@@ -145,6 +175,16 @@ class Source(_Model):
     query: str | None = None
     username: str | None = None
     interval: Duration | None = None
+
+    @field_validator("interval")
+    @classmethod
+    def _polite_interval(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < MIN_INTERVAL:
+            raise ValueError(
+                f"expected at least {MIN_INTERVAL.seconds} s: polling must stay polite"
+            )
+        return value
+
     authority: Literal["official", "press", "aggregator", "social"] = "press"
     company: str | None = None
     selectors: Selectors | None = None

@@ -32,9 +32,20 @@ class Recorded:
     events: int
 
 
-def is_fresh(item: ItemData, now: datetime, alert_window: timedelta) -> bool:
-    """New by identity is not enough to alert: it must also be recent (no backfill)."""
-    return item.published_at is None or item.published_at >= now - alert_window
+def is_fresh(
+    item: ItemData,
+    now: datetime,
+    alert_window: timedelta,
+    first_poll: bool,
+    oldest: timedelta = timedelta(days=30),
+) -> bool:
+    """Whether a new item alerts (DESIGN §5). An item is new by its identity, not its
+    date: aggregators publish late. But the first poll of a source is a backfill: only
+    items dated within `alert_window` alert there. Later, an item dated more than
+    `oldest` ago (an archive page suddenly listed) is stored silently too."""
+    if first_poll:
+        return item.published_at is not None and item.published_at >= now - alert_window
+    return item.published_at is None or item.published_at >= now - max(oldest, alert_window)
 
 
 def outlet_of(item: ItemData) -> str:
@@ -66,6 +77,7 @@ class Recorder:
         analysis: Analysis | None,
         placement: Placement | None,
         now: datetime,
+        first_poll: bool = False,
     ) -> Recorded:
         stance = analysis.stance if analysis else None
         item_id = self.store.insert_item(
@@ -93,7 +105,7 @@ class Recorder:
         if analysis is None or placement is None:
             return Recorded(item_id, None, False, 0)
         story_id, new_story = self._join_or_create(item, item_id, analysis, placement, now)
-        events = self._events(item, item_id, story_id, placement, now)
+        events = self._events(item, item_id, story_id, placement, now, first_poll)
         return Recorded(item_id, story_id, new_story, events)
 
     def _join_or_create(
@@ -127,6 +139,14 @@ class Recorder:
                 placement.bands,
             )
             self.store.set_item_story(item_id, story_id)
+            for answer in placement.waiting:  # denials that came before this claim
+                self.store.update_story(answer.id, answers_story_id=story_id)
+                self._add_statement(
+                    self.store.story(story_id),
+                    answer.kind,
+                    answer.party,
+                    self.store.story_is_official(answer.id),
+                )
             return story_id, True
         outlets = self.store.story_outlets(story.id)
         if outlet not in outlets:
@@ -145,9 +165,15 @@ class Recorder:
         return story.id, False
 
     def _events(
-        self, item: ItemData, item_id: int, story_id: int, placement: Placement, now: datetime
+        self,
+        item: ItemData,
+        item_id: int,
+        story_id: int,
+        placement: Placement,
+        now: datetime,
+        first_poll: bool,
     ) -> int:
-        fresh = is_fresh(item, now, self.alert_window)
+        fresh = is_fresh(item, now, self.alert_window, first_poll)
         story = self.store.story(story_id)
         count = 0
         if story.kind == "claim":
@@ -183,7 +209,10 @@ class Recorder:
 
     def _add_statement(self, claim: StoryRow, kind: str, party: str | None, official: bool) -> None:
         statements = self.store.story_statements(claim.id)
-        statements.append((kind, party or "", official))
+        statement = (kind, party or "", official)
+        if statement in statements:
+            return  # another report of the same statement: the status is unchanged
+        statements.append(statement)
         current = self.store.story(claim.id)
         self.store.update_story(
             claim.id,

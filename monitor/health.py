@@ -37,6 +37,9 @@ class Outcome:
     cursor: dict[str, str] | None = None
     items: Sequence[ItemData] = ()
     new_items: int = 0
+    # The document was broken but items were read: a mark on the source (counted and
+    # shown), which neither backs it off nor, alone, makes it unhealthy.
+    warning: str | None = None
 
 
 def adaptive_interval(
@@ -72,10 +75,14 @@ def next_state(
         if source.interval is not None:
             interval = source.interval
         elif outcome.not_modified or not outcome.items:
-            interval = _previous_interval(state, settings)
+            interval = (
+                _previous_interval(state, settings)
+                if state.consecutive_errors == 0
+                else settings.default_interval
+            )  # not the backoff of the failures before
         else:
             interval = adaptive_interval(outcome.items, now, settings)
-        event = EventKind.SOURCE_RECOVERED if not state.healthy else None
+        event = EventKind.SOURCE_RECOVERED if not state.healthy and not outcome.warning else None
         new = replace(
             state,
             etag=outcome.etag if not outcome.not_modified else (outcome.etag or state.etag),
@@ -83,9 +90,9 @@ def next_state(
             last_polled_at=now,
             last_ok_at=now,
             next_poll_at=now + _jitter(interval, rng),
-            consecutive_errors=0,
-            last_error=None,
-            healthy=True,
+            consecutive_errors=state.consecutive_errors + 1 if outcome.warning else 0,
+            last_error=outcome.warning,
+            healthy=state.healthy if outcome.warning else True,
             cursor=outcome.cursor if outcome.cursor is not None else state.cursor,
             items_seen=state.items_seen + outcome.new_items,
         )

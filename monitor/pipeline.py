@@ -15,7 +15,7 @@ from datetime import datetime
 from .analysis import Analyzer
 from .analysis.stories import StoryMatcher
 from .config import Config, Source
-from .errors import FetchError, SourceError
+from .errors import FetchError, MonitorError, SourceError
 from .events import Recorded, Recorder
 from .fetch import Fetcher
 from .health import Outcome, next_state
@@ -129,6 +129,14 @@ class Pipeline:
                 except SourceError as exc:
                     entry.outcome = Outcome(ok=False, error=str(exc))
                     continue
+                except Exception as exc:  # a document no rule foresaw: this source only
+                    log.debug("while parsing %s", name, exc_info=True)
+                    entry.outcome = Outcome(
+                        ok=False,
+                        error=f"could not read the response ({type(exc).__name__}: "
+                        f"{str(exc)[:200]})",
+                    )
+                    continue
                 entry.items.extend(parsed.items)
                 entry.warning = parsed.warning or entry.warning
                 entry.outcome = Outcome(
@@ -158,8 +166,9 @@ class Pipeline:
                 [i for items in by_source.values() for i in items if i.key not in known]
             )
             fresh.sort(key=lambda i: i.published_at or now)
+            first_poll = {p.source.name: p.state.last_ok_at is None for p in polled}
             for item in fresh:
-                recorded = self._record_item(item, now)
+                recorded = self._record_item(item, now, first_poll[item.source])
                 counts[item.source][0] += 1
                 counts[item.source][1] += recorded.new_story
                 counts[item.source][2] += recorded.events
@@ -167,7 +176,7 @@ class Pipeline:
                 new_items, new_stories, events = counts[entry.source.name]
                 outcome = entry.outcome
                 if entry.warning and outcome.ok:
-                    outcome = replace(outcome, ok=False, error=entry.warning)
+                    outcome = replace(outcome, warning=entry.warning, error=entry.warning)
                 outcome = replace(outcome, items=entry.items, new_items=new_items)
                 state, health_event, interval = next_state(
                     entry.source, entry.state, outcome, now, self.config.monitor, self.rng
@@ -195,12 +204,27 @@ class Pipeline:
                 )
         return results
 
-    def _record_item(self, item: ItemData, now: datetime) -> Recorded:
-        analysis = self.analyzer.analyse(item)
-        if not analysis.companies:
-            return self.recorder.record(item, None, None, now)
-        placement = self.stories.place(analysis, self.store, now)
-        return self.recorder.record(item, analysis, placement, now)
+    def _record_item(self, item: ItemData, now: datetime, first_poll: bool) -> Recorded:
+        """Analyse and record one new item. An unforeseen error in the analysis of one
+        item (a bug) must not lose the poll: the item is stored without analysis."""
+        try:
+            with self.store.savepoint():
+                analysis = self.analyzer.analyse(item)
+                if not analysis.companies:
+                    return self.recorder.record(item, None, None, now, first_poll)
+                placement = self.stories.place(analysis, self.store, now)
+                return self.recorder.record(item, analysis, placement, now, first_poll)
+        except MonitorError:
+            raise
+        except Exception as exc:
+            log.error(
+                "could not analyse item %s (%s: %s); stored without analysis",
+                item.url,
+                type(exc).__name__,
+                exc,
+            )
+            log.debug("while analysing %s", item.url, exc_info=True)
+            return self.recorder.record(item, None, None, now, first_poll)
 
     def _health_event(
         self, source: Source, kind: EventKind, state: SourceState, now: datetime

@@ -83,6 +83,8 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"database {self.path} has schema {version}, newer than this monitor "
@@ -90,6 +92,9 @@ class Store:
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction(f"migrating to schema {step}"):
+                # Read again inside the write lock: another process may have just done it.
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= step:
+                    continue
                 for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
@@ -111,8 +116,24 @@ class Store:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
-            else:
+            try:
                 self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:  # a full disk or an I/O error at the last step
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError(f"while {doing}: {exc}") from exc
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested unit inside a transaction: undone alone if it raises."""
+        self.conn.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO unit")
+            self.conn.execute("RELEASE unit")
+            raise
+        self.conn.execute("RELEASE unit")
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self.lock:
@@ -189,9 +210,7 @@ class Store:
 
     # -- stories ---------------------------------------------------------------------------
 
-    def stories_by_bands(
-        self, bands: Sequence[int], since: str, limit: int = 8
-    ) -> list[StoryRow]:
+    def stories_by_bands(self, bands: Sequence[int], since: str, limit: int = 8) -> list[StoryRow]:
         """Stories seen since `since` that share LSH bands with a signature: the `limit`
         that share the most (a true copy shares several; a chance collision one)."""
         if not bands:
@@ -266,6 +285,14 @@ class Store:
         if row is None:
             raise StoreError(f"no story {story_id}")
         return _story_row(row)
+
+    def story_is_official(self, story_id: int) -> bool:
+        """Whether any item of the story came from a company's own channel."""
+        row = self.conn.execute(
+            "SELECT 1 FROM items WHERE story_id = ? AND authority = 'official' LIMIT 1",
+            (story_id,),
+        ).fetchone()
+        return row is not None
 
     def story_outlets(self, story_id: int) -> list[str]:
         row = self.conn.execute("SELECT outlets FROM stories WHERE id = ?", (story_id,)).fetchone()

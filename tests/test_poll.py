@@ -150,3 +150,50 @@ def test_old_items_are_stored_without_alerting(httpserver: HTTPServer, db_path) 
     with _monitor(config, db_path, out) as monitor:
         summary = monitor.poll()
     assert summary.new_items == 1 and summary.events == 0 and out.getvalue() == ""
+
+
+def test_an_unforeseen_parse_error_fails_that_source_only(
+    httpserver: HTTPServer, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    httpserver.expect_request("/good.xml").respond_with_data(rss(_syndicated(1)))
+    # A link that is not a URL at all ("http://[broken") used to raise ValueError.
+    httpserver.expect_request("/bad.xml").respond_with_data(
+        '<html><body><div class="x"><a href="http://[broken/x">A headline long enough to '
+        "count as a press release</a></div></body></html>",
+        content_type="text/html",
+    )
+    config = make_config(
+        [
+            {"name": "good", "url": httpserver.url_for("/good.xml")},
+            {"name": "bad", "kind": "page", "url": httpserver.url_for("/bad.xml")},
+        ]
+    )
+    caplog.set_level(logging.WARNING)
+    with _monitor(config, db_path, io.StringIO()) as monitor:
+        summary = monitor.poll()
+        state = monitor.store.source_states()["bad"]
+    by_name = {r.source: r for r in summary.results}
+    assert by_name["good"].new_items == 1
+    assert by_name["bad"].error and state.consecutive_errors == 1
+    assert "Traceback" not in caplog.text
+
+
+def test_a_broken_but_readable_feed_is_marked_but_never_unhealthy(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    from tests.conftest import DATA
+
+    httpserver.expect_request("/m.xml").respond_with_data(
+        (DATA / "feeds" / "malformed.xml").read_bytes(), content_type="application/rss+xml"
+    )
+    config = make_config(
+        [{"name": "m", "url": httpserver.url_for("/m.xml")}], monitor={"unhealthy_after": 2}
+    )
+    with _monitor(config, db_path, io.StringIO()) as monitor:
+        for _ in range(4):
+            monitor.poll()
+        state = monitor.store.source_states()["m"]
+        events = monitor.store.query("SELECT kind FROM events WHERE source = 'm'")
+    assert state.healthy and state.last_ok_at is not None
+    assert state.consecutive_errors == 4 and "malformed" in (state.last_error or "")
+    assert events == []

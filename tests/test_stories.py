@@ -16,8 +16,10 @@ from monitor.notify.console import ConsoleNotifier
 from tests.conftest import make_config, rss
 
 TALKS = "Ford held talks with Xiaomi on US electric vehicle venture"
-TALKS_BODY = ("Ford has held talks with Xiaomi about a joint venture to build electric vehicles "
-              "in the US, according to people familiar with the matter.")
+TALKS_BODY = (
+    "Ford has held talks with Xiaomi about a joint venture to build electric vehicles "
+    "in the US, according to people familiar with the matter."
+)
 
 
 class Newsroom:
@@ -27,16 +29,22 @@ class Newsroom:
         self.items: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
         for name in names:
             server.expect_request(f"/{name}.xml").respond_with_handler(
-                lambda request, name=name: _respond(rss(self.items[name], f"Outlet {name}")))
+                lambda request, name=name: _respond(rss(self.items[name], f"Outlet {name}"))
+            )
         self.sources = [{"name": n, "url": server.url_for(f"/{n}.xml")} for n in names]
         self.count = 0
 
     def publish(self, feed: str, title: str, description: str = "", **extra: Any) -> None:
         self.count += 1
-        self.items[feed].append({"title": title, "description": description,
-                                 "link": f"https://{feed}.example.com/{self.count}",
-                                 "published": datetime.now(UTC) - timedelta(minutes=5),
-                                 **extra})
+        self.items[feed].append(
+            {
+                "title": title,
+                "description": description,
+                "link": f"https://{feed}.example.com/{self.count}",
+                "published": datetime.now(UTC) - timedelta(minutes=5),
+                **extra,
+            }
+        )
 
 
 def _respond(body: str):  # type: ignore[no-untyped-def]
@@ -65,14 +73,18 @@ def test_syndicated_copies_form_one_story_and_another_story_stays_apart(
     room.publish("c", "Ford reportedly held talks with Xiaomi on US EV venture", TALKS_BODY)
     room.publish("c", f"{TALKS}: report", TALKS_BODY)
     # The same companies, another story: must not merge with the talks.
-    room.publish("a", "Ford and Xiaomi are said to plan a joint recall of in-car chargers",
-                 "The recall would cover 40,000 chargers sold with the F-150 Lightning.")
+    room.publish(
+        "a",
+        "Ford and Xiaomi are said to plan a joint recall of in-car chargers",
+        "The recall would cover 40,000 chargers sold with the F-150 Lightning.",
+    )
     out = io.StringIO()
     with _open(room, db_path, out) as monitor:
         monitor.poll()
         stories = monitor.store.query("SELECT id, title, kind FROM stories ORDER BY id")
         members = monitor.store.query(
-            "SELECT story_id, count(*) AS n FROM items GROUP BY story_id ORDER BY story_id")
+            "SELECT story_id, count(*) AS n FROM items GROUP BY story_id ORDER BY story_id"
+        )
     assert [s["kind"] for s in stories] == ["claim", "claim"]
     assert [m["n"] for m in members] == [5, 1]
     assert out.getvalue().count("[CLAIM]") == 2
@@ -91,8 +103,9 @@ def test_denials_link_to_the_claim_and_alert_once_per_voice(
         room.publish("d", "Xiaomi says it is not negotiating to enter the US market")
         monitor.poll()
         events = _events(monitor)
-        claim = monitor.store.query("SELECT id, status, status_by FROM stories "
-                                    "WHERE kind = 'claim'")[0]
+        claim = monitor.store.query(
+            "SELECT id, status, status_by FROM stories WHERE kind = 'claim'"
+        )[0]
     assert events[0][0] == "new_claim"
     denials = [e for e in events if e[0] == "denial"]
     assert {e[2] for e in denials} == {"ford", "xiaomi"}  # one per voice
@@ -134,11 +147,16 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
     httpserver: HTTPServer, db_path: Path
 ) -> None:
     room = Newsroom(httpserver, ["a", "b", "c", "d", "e", "f"])
-    official = {"name": "ford-newsroom", "url": httpserver.url_for("/ford.xml"),
-                "authority": "official", "company": "ford"}
+    official = {
+        "name": "ford-newsroom",
+        "url": httpserver.url_for("/ford.xml"),
+        "authority": "official",
+        "company": "ford",
+    }
     ford_items: list[dict[str, Any]] = []
     httpserver.expect_request("/ford.xml").respond_with_handler(
-        lambda request: _respond(rss(ford_items, "Ford Media")))
+        lambda request: _respond(rss(ford_items, "Ford Media"))
+    )
     room.publish("a", TALKS, TALKS_BODY)
     out = io.StringIO()
     with _open(room, db_path, out, [official]) as monitor:
@@ -148,16 +166,21 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
             room.publish(feed, f"{TALKS} - report", TALKS_BODY)
         monitor.poll()
         status.append(monitor.store.query("SELECT status FROM stories")[0]["status"])
-        ford_items.append({"title": "Statement: reports of talks with Xiaomi are false",
-                           "link": "https://media.ford.com/statement-xiaomi",
-                           "description": "Ford is not in talks with Xiaomi."})
+        ford_items.append(
+            {
+                "title": "Statement: reports of talks with Xiaomi are false",
+                "link": "https://media.ford.com/statement-xiaomi",
+                "description": "Ford is not in talks with Xiaomi.",
+            }
+        )
         monitor.poll()
         status.append(monitor.store.query("SELECT status FROM stories")[0]["status"])
         # A later third-party report that Ford confirmed does not outrank its own channel.
         room.publish("e", "Ford confirms talks with Xiaomi on US EV venture, blog says")
         monitor.poll()
-        status.append(monitor.store.query("SELECT status FROM stories WHERE kind = 'claim'"
-                                          )[0]["status"])
+        status.append(
+            monitor.store.query("SELECT status FROM stories WHERE kind = 'claim'")[0]["status"]
+        )
         kinds = [e[0] for e in _events(monitor)]
     assert status == ["reported", "spreading", "denied", "denied"]
     assert kinds[:3] == ["new_claim", "story_spreading", "denial"]
@@ -189,3 +212,67 @@ def test_story_keys_outside_the_window_are_pruned(httpserver: HTTPServer, db_pat
         stories = monitor.store.query("SELECT count(*) AS n FROM stories")[0]["n"]
     assert before > 0 and kept == 0 and pruned == before and after == 0
     assert stories == 1  # the story itself stays
+
+
+def test_a_denial_seen_before_its_claim_is_linked_when_the_claim_arrives(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    room = Newsroom(httpserver, ["a", "b"])
+    room.publish("a", "BYD denies report it plans a car plant in Mexico")
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        monitor.poll()
+        room.publish("b", "BYD plans a car plant in Mexico, people familiar say")
+        monitor.poll()
+        claim = monitor.store.query("SELECT id, status FROM stories WHERE kind = 'claim'")[0]
+        denial = monitor.store.query("SELECT answers_story_id FROM stories WHERE kind = 'denial'")
+    assert denial[0]["answers_story_id"] == claim["id"]
+    assert claim["status"] == "denied"
+
+
+def test_first_poll_is_a_backfill_but_later_items_alert_whatever_their_date(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    room = Newsroom(httpserver, ["a"])
+    room.publish("a", TALKS, TALKS_BODY, published=datetime.now(UTC) - timedelta(days=5))
+    out = io.StringIO()
+    with _open(room, db_path, out) as monitor:
+        first = monitor.poll()
+        # An aggregator publishes late: a new item dated 50 hours ago still alerts.
+        room.publish(
+            "a",
+            "BYD is said to weigh a plant in Canada",
+            published=datetime.now(UTC) - timedelta(hours=50),
+        )
+        second = monitor.poll()
+    assert first.new_items == 1 and first.events == 0
+    assert second.new_items == 1 and second.events == 1
+    assert out.getvalue().count("[CLAIM]") == 1 and "Canada" in out.getvalue()
+
+
+def test_undated_items_on_a_new_source_are_stored_silently(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>BYD</title>'
+        + "".join(
+            f"<item><title>BYD denies report number {i} about a plant</title>"
+            f"<link>https://byd.example/{i}</link></item>"
+            for i in range(5)
+        )
+        + "</channel></rss>"
+    )
+    httpserver.expect_request("/undated.xml").respond_with_data(body)
+    config = make_config(
+        [
+            {
+                "name": "byd",
+                "url": httpserver.url_for("/undated.xml"),
+                "authority": "official",
+                "company": "byd",
+            }
+        ]
+    )
+    with Monitor(config, Environment(), db_path, notifiers={}) as monitor:
+        summary = monitor.poll()
+    assert summary.new_items == 5 and summary.events == 0

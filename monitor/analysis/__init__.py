@@ -13,15 +13,9 @@ from ..config import Company
 from ..models import Analysis, ItemData, Mention, Stance, StanceResult
 from .entities import EntityMatcher
 from .stance import StanceClassifier
-from .text import concepts, minhash
+from .text import STANCE_WORDS, concepts, minhash
 
 __all__ = ["Analyzer"]
-
-_STANCE_WORDS = concepts(
-    "deny denies denied denial false baseless untrue completely categorically story "
-    "rumor rumors speculation confirm confirms confirmed calls called statement "
-    "spokesperson report reports say says said told post posted market"
-)
 
 
 _UNMENTIONED = Analysis(
@@ -103,7 +97,7 @@ class Analyzer:
             mentions=tuple(mentions),
             stance=stance,
             concepts=words,
-            topic=concepts(_blank(title, mentions)) - self._company_words - _STANCE_WORDS,
+            topic=concepts(_blank(title, mentions)) - self._company_words - STANCE_WORDS,
             fingerprint=minhash(words),
             company_words=self._company_words,
         )

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from ..models import Analysis, Stance
 from ..store import StoryRow, iso
-from .text import band_keys, containment, jaccard
+from .text import STANCE_WORDS, band_keys, concepts, containment, jaccard
 
 __all__ = ["Placement", "StoryIndex", "StoryMatcher"]
 
@@ -43,6 +43,8 @@ class Placement:
     answers: StoryRow | None  # for denials and confirmations: the claim answered
     party: str | None  # who denies or confirms
     bands: tuple[int, ...]
+    # for a new claim: denials and confirmations recorded before it that answer it
+    waiting: tuple[StoryRow, ...] = ()
 
 
 class StoryMatcher:
@@ -66,7 +68,10 @@ class StoryMatcher:
                 answers = index.story(story.answers_story_id)
             if answers is None:
                 answers = self._claim_answered(analysis, party, index, now)
-        return Placement(kind, story, answers, party, bands)
+        waiting: tuple[StoryRow, ...] = ()
+        if kind == "claim" and story is None:
+            waiting = tuple(self.answers_waiting(analysis, index, now))
+        return Placement(kind, story, answers, party, bands, waiting)
 
     def _duplicate_of(
         self, analysis: Analysis, kind: str, party: str | None, candidates: list[StoryRow]
@@ -114,6 +119,24 @@ class StoryMatcher:
             ):
                 best, best_score = claim, score
         return best
+
+    def answers_waiting(
+        self, analysis: Analysis, index: StoryIndex, now: datetime
+    ) -> list[StoryRow]:
+        """Denials and confirmations recorded before this new claim that answer it: an
+        aggregator may carry a denial before the report it denies."""
+        since = iso(now - self.link_window) or ""
+        claim_words = analysis.concepts - analysis.company_words
+        waiting = []
+        for kind in ("denial", "confirmation"):
+            for story in index.recent_stories(kind, since, analysis.companies):
+                if story.answers_story_id is not None:
+                    continue
+                topic = concepts(story.title) - analysis.company_words - STANCE_WORDS
+                generic = not topic and story.party in analysis.companies
+                if generic or containment(topic, claim_words) >= LINK_CONTAINMENT:
+                    waiting.append(story)
+        return waiting
 
 
 def _topic(story: StoryRow, analysis: Analysis) -> frozenset[str]:

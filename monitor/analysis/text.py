@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 __all__ = [
     "BANDS",
     "SIGNATURE_SIZE",
+    "STANCE_WORDS",
     "band_keys",
     "concepts",
     "containment",
@@ -183,3 +184,11 @@ def signature_from_bytes(data: bytes | None) -> tuple[int, ...]:
     values = array("Q")
     values.frombytes(data)
     return tuple(values)
+
+
+# Words that say how something is said, not what it is about: left out of a topic.
+STANCE_WORDS = concepts(
+    "deny denies denied denial false baseless untrue completely categorically story "
+    "rumor rumors speculation confirm confirms confirmed calls called statement "
+    "spokesperson report reports say says said told post posted market"
+)

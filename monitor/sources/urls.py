@@ -89,8 +89,12 @@ def is_tracking_param(name: str) -> bool:
 
 
 def resolve_url(href: str, base: str) -> str:
-    """An href as an absolute URL against the page or feed it came from."""
-    return urljoin(base, href.strip())
+    """An href as an absolute URL against the page or feed it came from ('' when it is
+    not a URL at all, such as "http://[broken")."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return ""
 
 
 def canonical_url(url: str) -> str:

@@ -125,14 +125,13 @@ def parse_response(
         )
     if "data" not in data and data.get("errors"):
         raise ParseError(_problem(data, "X API error"), source=source.name, url=result.url)
-    users = {
-        str(u.get("id")): u
-        for u in data.get("includes", {}).get("users", [])
-        if isinstance(u, dict)
-    }
+    includes = data.get("includes") if isinstance(data.get("includes"), dict) else {}
+    listed = includes.get("users") if isinstance(includes.get("users"), list) else []
+    users = {str(u.get("id")): u for u in listed if isinstance(u, dict)}
+    posts = data.get("data") if isinstance(data.get("data"), list) else []
     items = [
         _post_to_item(source, post, users, official_accounts)
-        for post in data.get("data", [])
+        for post in posts
         if isinstance(post, dict) and post.get("id")
     ]
     meta = data.get("meta", {}) if isinstance(data.get("meta"), dict) else {}

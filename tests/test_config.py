@@ -1,0 +1,72 @@
+"""Configuration checks that keep a daemon polite and a page source readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import config_from_dict
+from monitor.errors import ConfigError
+
+COMPANY = [{"id": "ford", "name": "Ford"}]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"sources": [{"name": "a", "url": "https://a.example/", "interval": "0s"}]},
+            "sources[0](name='a').interval = '0s': expected at least 1 s",
+        ),
+        (
+            {"monitor": {"min_interval": "1h", "max_interval": "10m"}},
+            "monitor: expected min_interval <= default_interval <= max_interval",
+        ),
+        (
+            {
+                "sources": [
+                    {
+                        "name": "p",
+                        "kind": "page",
+                        "url": "https://a.example/",
+                        "selectors": {"item": "div[[["},
+                    }
+                ]
+            },
+            "sources[0](name='p').selectors.item = 'div[[[': expected a CSS selector",
+        ),
+        (
+            {
+                "sources": [
+                    {
+                        "name": "p",
+                        "kind": "page",
+                        "url": "https://a.example/",
+                        "selectors": {"item": " "},
+                    }
+                ]
+            },
+            "expected a CSS selector, not an empty string",
+        ),
+    ],
+)
+def test_impolite_or_unreadable_configuration_is_refused(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict({"companies": COMPANY, **data})
+    assert any(message in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_a_valid_page_source_with_selectors_loads() -> None:
+    config = config_from_dict(
+        {
+            "companies": COMPANY,
+            "sources": [
+                {
+                    "name": "p",
+                    "kind": "page",
+                    "url": "https://a.example/",
+                    "selectors": {"item": "article.post", "title": "h2 a", "date": "time"},
+                }
+            ],
+        }
+    )
+    assert config.sources[0].selectors is not None
