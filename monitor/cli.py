@@ -104,7 +104,10 @@ def cli() -> None:
 def run(config_path: str | None, db_path: str | None, listen: str) -> None:
     """Run the daemon: poll every source on schedule and deliver alerts."""
     from .scheduler import Daemon
+    from .web import parse_listen
 
+    if listen:
+        parse_listen(listen)  # bad usage: say so before opening the database
     with _open(config_path, db_path) as monitor:
         code = Daemon(monitor, listen=listen or None).run()
     sys.exit(code)
@@ -189,13 +192,22 @@ def digest(
     from .notify.digest import build_digest, render_html, render_text
     from .notify.mail import DigestMailer
 
+    html_path = Path(out) if out else None
+    # The text part goes beside it as .txt: any other suffix would be overwritten by it.
+    if html_path is not None and html_path.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(f"--out {out}: expected FILE.html (the text part goes beside it)")
     with _open(config_path, db_path) as monitor:
         report = build_digest(monitor.store, monitor.config, monitor.clock(), days)
-        if out:
-            html_path = Path(out)
-            html_path.write_text(render_html(report), encoding="utf-8")
-            html_path.with_suffix(".txt").write_text(render_text(report), encoding="utf-8")
-            click.echo(f"wrote {html_path} and {html_path.with_suffix('.txt')}: {report.summary}")
+        if html_path is not None:
+            text_path = html_path.with_suffix(".txt")
+            try:
+                html_path.write_text(render_html(report), encoding="utf-8")
+                text_path.write_text(render_text(report), encoding="utf-8")
+            except OSError as exc:
+                raise MonitorError(
+                    f"cannot write {exc.filename or html_path}: {exc.strerror or exc}"
+                ) from None
+            click.echo(f"wrote {html_path} and {text_path}: {report.summary}")
         if send:
             DigestMailer(monitor.store, monitor.config, monitor.env, monitor.clock).send(days)
             click.echo(f"sent the digest {report.period} to {', '.join(monitor.config.digest.to)}")

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import IO
 
-from .errors import AlreadyRunningError
+from .errors import AlreadyRunningError, StoreError
 
 __all__ = ["DatabaseLock", "lock_holder"]
 
@@ -25,7 +25,11 @@ class DatabaseLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        except OSError as exc:  # another user's file, a directory, a read-only disk
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise StoreError(f"cannot open lock file {self.path}: {reason}") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -54,7 +58,11 @@ def lock_holder(db_path: str) -> str | None:
     path = Path(f"{db_path}.lock")
     if not path.exists():
         return None
-    with open(path) as handle:
+    try:
+        handle = open(path)  # noqa: SIM115 - closed below, whatever happens
+    except OSError:
+        return None  # unreadable here: status cannot tell, and says nothing
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError:

@@ -22,7 +22,7 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from .lock import DatabaseLock, lock_holder
 from .logs import Scrubber
 from .metrics import Metrics
 from .models import PollResult, utcnow
-from .web import HealthServer, check, check_database, check_recent_poll
+from .web import HealthServer, check, check_database, check_recent_poll, parse_listen
 
 if TYPE_CHECKING:
     from .app import Monitor
@@ -313,6 +313,8 @@ class Daemon:
 
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; return the exit code."""
+        if self.listen:
+            parse_listen(self.listen)  # bad usage: before the lock and the reconciliation
         self.lock.acquire()
         handlers = {
             signum: signal.signal(signum, self._on_signal)
@@ -321,21 +323,19 @@ class Daemon:
         server = None
         finished = True
         try:
-            settled = self.monitor.outbox.reconcile()
-            if settled:
-                log.info("reconciled %d alerts left in flight by the last run", settled)
             if self.listen:
                 server = HealthServer(self.listen, self.metrics, self.readiness, self.scrub)
                 server.start()
-            self._add_jobs()
-            self.scheduler.start()
-            log.info(
-                "monitor running: %d sources, alerts to %s, database %s",
-                len(self.monitor.config.sources),
-                ", ".join(self.monitor.notifiers),
-                self.monitor.store.path,
-            )
-            self._wait_for_stop()
+            if not self._reconcile():
+                self._add_jobs()
+                self.scheduler.start()
+                log.info(
+                    "monitor running: %d sources, alerts to %s, database %s",
+                    len(self.monitor.config.sources),
+                    ", ".join(self.monitor.notifiers),
+                    self.monitor.store.path,
+                )
+                self._wait_for_stop()
             finished = self._shutdown()
             return 0
         finally:
@@ -347,10 +347,30 @@ class Daemon:
                 self._abandon()
             self.lock.release()
 
-    def _wait_for_stop(self) -> None:
-        while True:
+    def _reconcile(self) -> bool:
+        """Settle the alerts the last run left in flight, in a worker thread: each may wait
+        for a slow channel, and a signal must still be answered. True if one stopped us;
+        an unfinished check is then abandoned with the rest of the work in flight."""
+        started = threading.Event()
+
+        def work() -> None:
+            with self._job("reconciling alerts left in flight"):
+                started.set()
+                settled = self.monitor.outbox.reconcile(should_stop=self.stopping.is_set)
+                if settled:
+                    log.info("reconciled %d alerts left in flight by the last run", settled)
+
+        worker = threading.Thread(target=work, name="reconcile", daemon=True)
+        worker.start()
+        started.wait()
+        self._wait_for_stop(until=lambda: not worker.is_alive())
+        return self.stopping.is_set()
+
+    def _wait_for_stop(self, until: Callable[[], bool] | None = None) -> None:
+        """Handle signals until SIGTERM or SIGINT (or until `until()` is true)."""
+        while until is None or not until():
             try:
-                signum = self._signals.get(timeout=1.0)
+                signum = self._signals.get(timeout=1.0 if until is None else 0.1)
             except queue.Empty:
                 continue
             if signum == signal.SIGHUP:
@@ -366,7 +386,8 @@ class Daemon:
 
     def _shutdown(self) -> bool:
         """Stop scheduling and wait for work in flight; True if it all finished."""
-        self.scheduler.shutdown(wait=False)  # queued runs see `stopping` and return at once
+        if self.scheduler.running:  # not yet, when a signal came during the reconciliation
+            self.scheduler.shutdown(wait=False)  # queued runs see `stopping` and return at once
         deadline = time.monotonic() + SHUTDOWN_GRACE
         with self._busy:
             while self._running and time.monotonic() < deadline:

@@ -37,10 +37,20 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
         r["source"]: r["n"]
         for r in store.query("SELECT source, count(*) AS n FROM items GROUP BY source")
     }
+    # An adaptive source's real interval is the one the last poll chose and stored.
+    stored = {
+        r["name"]: r["interval_seconds"]
+        for r in store.query("SELECT name, interval_seconds FROM sources")
+        if r["interval_seconds"]
+    }
     sources = []
     for source in monitor.config.sources:
         state = states.get(source.name)
-        interval = source.interval or monitor.config.monitor.default_interval
+        interval = source.interval or (
+            timedelta(seconds=stored[source.name])
+            if source.name in stored
+            else monitor.config.monitor.default_interval
+        )
         skipped = skip_reason(source, monitor.context)
         health = (
             "disabled"
@@ -76,9 +86,18 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
         r["status"]: r["n"]
         for r in store.query("SELECT status, count(*) AS n FROM outbox GROUP BY status")
     }
-    oldest = store.query(
-        "SELECT min(created_at) AS t FROM outbox WHERE status IN ('pending', 'sending')"
-    )[0]["t"]
+    # Alerts waiting for a channel no longer configured are never delivered: not part of
+    # the backlog, but counted apart.
+    channels = list(monitor.notifiers)
+    configured = f"channel IN ({', '.join('?' * len(channels)) or 'NULL'})"
+    waiting = store.query(
+        f"SELECT {configured} AS configured, count(*) AS n, min(created_at) AS oldest "
+        "FROM outbox WHERE status IN ('pending', 'sending') GROUP BY 1",
+        channels,
+    )
+    pending = next((r for r in waiting if r["configured"]), {"n": 0, "oldest": None})
+    orphaned = sum(r["n"] for r in waiting if not r["configured"])
+    oldest = pending["oldest"]
     failed = store.query(
         "SELECT channel, event_id, last_error FROM outbox WHERE status = 'failed' "
         "ORDER BY id DESC LIMIT 5"
@@ -99,10 +118,11 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
         "sources": sources,
         "totals": totals,
         "outbox": {
-            "pending": outbox.get("pending", 0) + outbox.get("sending", 0),
+            "pending": pending["n"],
             "oldest_pending": oldest,
             "sent": outbox.get("sent", 0),
             "failed": outbox.get("failed", 0),
+            "orphaned": orphaned,
             "recent_failures": failed,
         },
         "last_digest": digest[0] if digest else None,
@@ -217,6 +237,12 @@ def render_status(report: dict[str, Any], console: Console | None = None) -> Non
         markup=False,
         highlight=False,
     )
+    if outbox["orphaned"]:
+        console.print(
+            f"  {outbox['orphaned']} alerts for channels no longer configured",
+            markup=False,
+            highlight=False,
+        )
     for failure in outbox["recent_failures"]:
         console.print(
             f"  failed: event {failure['event_id']} to {failure['channel']}: "

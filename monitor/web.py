@@ -22,7 +22,7 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .config import Config
-from .errors import MonitorError
+from .errors import ConfigError, MonitorError
 from .metrics import Metrics
 from .models import SourceState, utcnow
 from .sources import SourceContext, skip_reason
@@ -39,7 +39,7 @@ def parse_listen(value: str) -> tuple[str, int]:
     """'127.0.0.1:8080', '0.0.0.0:8080', '[::]:8080' or ':8080' as (host, port)."""
     host, _, port = value.rpartition(":")
     if not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise MonitorError(f"--listen {value!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
+        raise ConfigError(f"--listen {value!r}: expected HOST:PORT, e.g. 127.0.0.1:8080")
     return host.strip("[]") or "127.0.0.1", int(port)
 
 

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,10 +26,13 @@ from werkzeug import Request, Response
 
 from monitor.app import Monitor
 from monitor.config import Environment
+from monitor.errors import ConfigError, StoreError
+from monitor.lock import DatabaseLock
 from monitor.notify.console import ConsoleNotifier
 from monitor.scheduler import Daemon
 from monitor.store import iso
 from tests.conftest import ROOT, make_config, rss
+from tests.notify.stories import serve_feeds
 
 CLAIM = {
     "title": "Ford held talks with Xiaomi on US electric vehicle venture, FT reports",
@@ -438,3 +442,80 @@ def test_a_delivery_still_running_is_not_a_warning_every_10_s(
         scheduler_log.warning(skipped, "deliver alerts (trigger: interval[0:00:10])", 1)
         scheduler_log.warning(skipped, "poll ft (trigger: interval[0:02:00])", 1)
     assert [r.getMessage()[:22] for r in caplog.records] == ['Execution of job "poll']
+
+
+# -- start-up: reconciliation, the lock, the address --------------------------------------
+
+
+def test_sigterm_during_start_up_reconciliation_exits_within_10_s(
+    httpserver: HTTPServer, tmp_path: Path, daemons: Callable[..., DaemonProcess]
+) -> None:
+    """Three alerts left in `sending`; Slack accepts connections but never answers."""
+    db = tmp_path / "monitor.db"
+    config = make_config(serve_feeds(httpserver))
+    with Monitor(config, Environment(), db, notifiers={"slack": ConsoleNotifier()}) as monitor:
+        monitor.poll(deliver=False)
+        rows = monitor.store.query("SELECT id FROM outbox ORDER BY id")
+        assert len(rows) >= 3
+        monitor.store.execute("UPDATE outbox SET status = 'sent'")
+        monitor.store.execute(
+            "UPDATE outbox SET status = 'sending' WHERE id IN (?, ?, ?)",
+            [r["id"] for r in rows[:3]],
+        )
+    companies = "".join(
+        f'[[companies]]\nid = "{c}"\nname = "{c.title()}"\n' for c in ("ford", "xiaomi", "byd")
+    )
+    config_path = tmp_path / "monitor.toml"
+    config_path.write_text(companies + '[slack]\nchannel = "C0123456789"\n')
+    with socket.socket() as silent:  # listens, never accepts: every request waits
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        slack_env = {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_API_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/api/",
+        }
+        daemon = daemons(config_path, db, env=slack_env)  # the health server is up already
+        assert daemon.get("/healthz")[0] == 200
+        time.sleep(0.5)  # into the first read-back
+        code, elapsed = daemon.stop(signal.SIGTERM)
+    assert code == 0 and elapsed < 10, (code, elapsed, daemon.output)
+    assert "reconciling" in daemon.wait_for_log("abandoned after")["message"]
+    assert "Traceback" not in daemon.output
+    with Monitor(make_config([]), Environment(), db, notifiers={}) as monitor:
+        left = monitor.store.query("SELECT count(*) AS n FROM outbox WHERE status = 'sending'")
+    assert left[0]["n"] == 3  # unchecked: still in flight, checked before any resend
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "monitor.db"
+    (tmp_path / "monitor.db.lock").mkdir()  # as root, a directory is what cannot be opened
+    with pytest.raises(StoreError, match=r"cannot open lock file .*monitor\.db\.lock: is a dir"):
+        DatabaseLock(str(db)).acquire()
+    config = write_config(tmp_path / "monitor.toml", {})
+    result = subprocess.run(
+        [*MONITOR_RUN, "--config", str(config), "--db", str(db), "--listen", ""],
+        capture_output=True, text=True, timeout=30, cwd=ROOT, env=clean_environ(),
+    )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "cannot open lock file" in result.stderr.strip().splitlines()[-1]
+
+
+def test_a_bad_listen_address_is_bad_usage_checked_before_anything_else(tmp_path: Path) -> None:
+    db = tmp_path / "monitor.db"
+    config = write_config(tmp_path / "monitor.toml", {})
+    result = subprocess.run(
+        [*MONITOR_RUN, "--config", str(config), "--db", str(db), "--listen", "foo"],
+        capture_output=True, text=True, timeout=30, cwd=ROOT, env=clean_environ(),
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: --listen 'foo': expected HOST:PORT, e.g. 127.0.0.1:8080"
+    ]
+    assert not db.exists() and not Path(f"{db}.lock").exists()
+    # A Daemon used as a library checks it before taking the lock, too.
+    with (
+        Monitor(make_config([]), Environment(), db, notifiers={}) as monitor,
+        pytest.raises(ConfigError, match="expected HOST:PORT"),
+    ):
+        Daemon(monitor, listen="foo", hard_exit=False).run()
+    assert not Path(f"{db}.lock").exists()

@@ -84,8 +84,9 @@ def test_status_sees_a_running_daemon_and_a_stale_backlog(
 ) -> None:
     lock = DatabaseLock(str(polled))
     lock.acquire()
+    console = {"console": ConsoleNotifier(io.StringIO())}  # the channel of the pending alert
     try:
-        with Monitor(_config(httpserver), Environment(), polled, notifiers={}) as monitor:
+        with Monitor(_config(httpserver), Environment(), polled, notifiers=console) as monitor:
             two_hours_ago = iso(datetime.now(UTC) - timedelta(hours=2))
             monitor.store.execute(
                 "UPDATE outbox SET status = 'pending', created_at = ? WHERE id = 1",
@@ -134,6 +135,21 @@ def test_rendered_tables(polled: Path, httpserver: HTTPServer) -> None:
     render_sources(report, Console(file=out, width=120))
     text = out.getvalue()
     assert "authority" in text and "~15m" in text and "@Ford" in text
+
+
+def test_an_adaptive_source_shows_the_interval_it_is_polled_at(
+    polled: Path, httpserver: HTTPServer
+) -> None:
+    with Monitor(_config(httpserver), Environment(), polled, notifiers={}) as monitor:
+        monitor.store.execute("UPDATE sources SET interval_seconds = 2700 WHERE name = 'bad'")
+        report = collect_status(monitor)
+    by_name = {s["name"]: s for s in report["sources"]}
+    assert by_name["bad"]["interval"] == "45m" and by_name["bad"]["adaptive"] is True
+    assert by_name["good"]["interval"] == "10m"  # a fixed interval stays as configured
+    assert by_name["x-ford"]["interval"] == "15m"  # never polled: the default
+    out = io.StringIO()
+    render_sources(report, Console(file=out, width=160))
+    assert "~45m" in out.getvalue()
 
 
 def test_relative_times() -> None:

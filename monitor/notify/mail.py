@@ -151,22 +151,28 @@ class DigestMailer:
             raise ConfigError(f"{self.config.path}: [digest] to lists no recipients")
         if not self.env.smtp_host:
             raise ConfigError("SMTP_HOST is not set: the digest cannot be sent")
-        self._record(period, "pending", None, attempt=True)
+        # A week already sent stays sent whatever a forced resend does: were it marked
+        # pending, the retry job would send that week a second time.
+        already_sent = row is not None and row["status"] == "sent"
+        self._record(period, "sent" if already_sent else "pending", None, attempt=True)
         digest = build_digest(self.store, self.config, now, days)
         try:
             send_mail(compose(digest, self.config, now), self.env)
         except PermanentDeliveryError as exc:
             log.error("weekly digest %s failed for good: %s", period, exc)
-            self._record(period, "failed", str(exc))
+            self._record(period, "sent" if already_sent else "failed", str(exc))
             raise
         except TransientDeliveryError as exc:
-            log.warning(
-                "weekly digest %s not sent: %s; retrying in %d min",
-                period,
-                exc,
-                RETRY_EVERY.total_seconds() // 60,
-            )
-            self._record(period, "pending", str(exc))
+            if already_sent:
+                log.warning("weekly digest %s not sent again: %s", period, exc)
+            else:
+                log.warning(
+                    "weekly digest %s not sent: %s; retrying in %d min",
+                    period,
+                    exc,
+                    RETRY_EVERY.total_seconds() // 60,
+                )
+            self._record(period, "sent" if already_sent else "pending", str(exc))
             raise
         self._record(period, "sent", None, sent_at=now)
         log.info("weekly digest %s sent to %d recipients", period, len(self.config.digest.to))

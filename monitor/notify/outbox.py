@@ -73,24 +73,41 @@ class Outbox:
         self.clock = clock
         self._reported: set[str] = set()  # permanent errors already logged
 
+    def _channels(self) -> tuple[str, list[str]]:
+        """SQL placeholders and values for the configured channels: rows of a channel no
+        longer configured are kept, but neither selected nor counted."""
+        names = list(self.notifiers)
+        return ", ".join("?" * len(names)) or "NULL", names
+
     def backlog(self) -> int:
+        marks, names = self._channels()
         rows = self.store.query(
-            "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')"
+            "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending') "
+            f"AND channel IN ({marks})",
+            names,
         )
         return int(rows[0]["n"])
 
-    def reconcile(self) -> int:
+    def reconcile(self, should_stop: Callable[[], bool] = lambda: False) -> int:
         """At start-up: settle every row a crash left in `sending`, at once (no lease).
 
         Found in the channel: sent. Not found: pending, sent again by the next pass.
         The channel unreachable: left in `sending` and due now, so `deliver()` checks
         again before it sends. Only the process holding the database lock may call this.
+        `should_stop` is asked between rows (a shutdown): the rows not reached stay in
+        `sending`, which is safe, since they are checked before any resend.
         """
         settled = 0
         now = self.clock()
-        for row in self.store.query("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id"):
-            if row["channel"] not in self.notifiers:
-                continue
+        marks, names = self._channels()
+        rows = self.store.query(
+            f"SELECT * FROM outbox WHERE status = 'sending' AND channel IN ({marks}) ORDER BY id",
+            names,
+        )
+        for done, row in enumerate(rows):
+            if should_stop():
+                log.info("stopped reconciling: %d alerts are checked later", len(rows) - done)
+                break
             alert = load_alert(self.store, self.config, row["event_id"])
             thread = self._thread_ref(alert, row["channel"])
             try:
@@ -119,10 +136,11 @@ class Outbox:
     def deliver(self, limit: int = 500) -> Delivery:
         """Send what is due, in event order per channel; return what happened."""
         now = self.clock()
+        marks, names = self._channels()
         rows = self.store.query(
-            """SELECT * FROM outbox WHERE status IN ('pending', 'sending')
-               ORDER BY event_id, id LIMIT ?""",
-            [limit],
+            f"""SELECT * FROM outbox WHERE status IN ('pending', 'sending')
+                AND channel IN ({marks}) ORDER BY event_id, id LIMIT ?""",
+            [*names, limit],
         )
         blocked: set[str] = set()
         sent = retrying = failed = waiting = 0
@@ -130,7 +148,7 @@ class Outbox:
             channel = row["channel"]
             notifier = self.notifiers.get(channel)
             if notifier is None or channel in blocked:
-                continue  # unconfigured channel (kept for later), or stopped for this pass
+                continue  # removed since the query, or stopped for this pass
             if row["next_attempt_at"] > iso(now):
                 blocked.add(channel)  # an earlier alert waits for its retry: keep the order
                 continue

@@ -314,3 +314,61 @@ def test_digest_renders_in_headless_chromium(week: Monitor, tmp_path: Path) -> N
     assert len(data) > 30_000  # a blank page compresses to a few KB; this one has content
     if os.environ.get("MONITOR_KEEP_SCREENSHOT"):
         shutil.copy(png, os.environ["MONITOR_KEEP_SCREENSHOT"])
+
+
+def _digest_command(
+    week: Monitor, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`monitor digest` in a subprocess, on the week's database."""
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        '[[companies]]\nid = "ford"\nname = "Ford"\n'
+        '[[companies]]\nid = "xiaomi"\nname = "Xiaomi"\n'
+        '[digest]\nto = ["team@example.com"]\n',
+        encoding="utf-8",
+    )
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMTP_", "MONITOR_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", "digest", *args,
+         "--config", str(config), "--db", week.store.path],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, env={**base, **(env or {})},
+    )  # fmt: skip
+
+
+def test_a_failed_forced_send_does_not_send_the_week_again(week: Monitor, tmp_path: Path) -> None:
+    """`monitor digest --send` failing after the scheduled send leaves the week sent."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        now = datetime.now(UTC)
+        mailer = DigestMailer(week.store, week.config, smtp_env(controller.port))
+        at = mailer.scheduled_time(now) + timedelta(minutes=1)
+        mailer.clock = lambda: at
+        assert mailer.send_if_due() is True  # the scheduled send
+        refused = _digest_command(
+            week, tmp_path, "--send", env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port())}
+        )
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert week.store.query("SELECT status FROM digests")[0]["status"] == "sent"
+        later = at + timedelta(minutes=10)
+        mailer.clock = lambda: later
+        assert mailer.send_if_due() is False  # the retry job: nothing to retry
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+
+
+def test_digest_out_errors_are_one_line(week: Monitor, tmp_path: Path) -> None:
+    missing = _digest_command(week, tmp_path, "--out", str(tmp_path / "no" / "dir" / "d.html"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert missing.stderr.strip().splitlines() == [
+        f"error: cannot write {tmp_path / 'no' / 'dir' / 'd.html'}: No such file or directory"
+    ]
+    text = tmp_path / "digest.txt"
+    wrong = _digest_command(week, tmp_path, "--out", str(text))
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert "expected FILE.html" in wrong.stderr and len(wrong.stderr.strip().splitlines()) == 1
+    assert not text.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import Counter
 from collections.abc import Iterator
@@ -10,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from rich.console import Console
 
 from monitor.app import Monitor
 from monitor.config import Environment
 from monitor.notify.slack import SlackNotifier
-from monitor.status import collect_status
+from monitor.status import collect_status, render_status
 from tests.conftest import make_config
 from tests.fakes.slack_server import FakeSlack
 from tests.notify.stories import serve_feeds
@@ -224,3 +226,29 @@ def test_reconcile_during_an_outage_checks_again_before_sending(
     clock.advance(1)
     monitor.deliver()
     assert posted_ids(slack) == event_ids(monitor)  # found, not posted twice
+
+
+def test_alerts_for_a_channel_no_longer_configured_neither_block_nor_count(
+    monitor: Monitor, slack: FakeSlack
+) -> None:
+    """600 rows of channels that were configured once come first in event order: the
+    configured channel still gets every alert, and the backlog leaves them out."""
+    first = event_ids(monitor)[0]
+    created = monitor.store.query("SELECT created_at FROM outbox LIMIT 1")[0]["created_at"]
+    with monitor.store.transaction("adding alerts for old channels"):
+        for n in range(600):
+            monitor.store.execute(
+                "INSERT INTO outbox (event_id, channel, next_attempt_at, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                [first, f"old-{n}", created, created],
+            )
+    assert monitor.outbox.backlog() == len(event_ids(monitor))
+    monitor.deliver()
+    assert posted_ids(slack) == event_ids(monitor)
+    assert monitor.outbox.backlog() == 0
+    report = collect_status(monitor)
+    assert report["outbox"]["pending"] == 0 and report["outbox"]["orphaned"] == 600
+    assert report["outbox"]["oldest_pending"] is None and not report["warnings"]
+    out = io.StringIO()
+    render_status(report, Console(file=out, width=120))
+    assert "600 alerts for channels no longer configured" in out.getvalue()
