@@ -132,10 +132,6 @@ class Monitor:
         delivery = self.deliver() if deliver else Delivery()
         return PollSummary(results, delivery)
 
-    def poll_due(self) -> list[PollResult]:
-        due = self.pipeline.due_sources()
-        return self.pipeline.poll(due) if due else []
-
     def deliver(self) -> Delivery:
         total = Delivery()
         # Replies wait for their root; a second pass sends those whose root just went out.

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from urllib.parse import urlsplit
 
 import httpx
@@ -323,6 +323,3 @@ class Fetcher:
                 elapsed=time.monotonic() - started,
             )
 
-
-def http_date(value: datetime) -> str:
-    return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
