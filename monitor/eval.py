@@ -1,7 +1,7 @@
 """`python -m monitor.eval`: detection quality on the labelled sets, against a baseline.
 
 Prints precision, recall and F1 for entities (per company pair) and for each stance,
-on the development sets (dev, dev2, dev3) and, separately, on the held-out set, next to a
+on the development sets (dev, dev2, dev3, dev4) and, separately, on the held-out set, next to a
 naive keyword baseline run on the same lines. The classifier is `monitor classify`'s
 code.
 """
@@ -127,12 +127,14 @@ def _table(name: str, ours: dict[str, Any], base: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m monitor.eval", description=__doc__)
     parser.add_argument("--config", default=str(DEFAULT_CONFIG_PATH))
-    parser.add_argument("--set", choices=("dev", "dev2", "dev3", "heldout", "all"), default="all")
+    parser.add_argument(
+        "--set", choices=("dev", "dev2", "dev3", "dev4", "heldout", "all"), default="all"
+    )
     parser.add_argument("--errors", action="store_true", help="List the misclassified lines.")
     args = parser.parse_args(argv)
     analyzer = Analyzer(load_config(args.config).companies)
     predict = monitor_predictor(analyzer)
-    names = ("dev", "dev2", "dev3", "heldout") if args.set == "all" else (args.set,)
+    names = ("dev", "dev2", "dev3", "dev4", "heldout") if args.set == "all" else (args.set,)
     for name in names:
         rows = load_set(name)
         ours, base = evaluate(rows, predict), evaluate(rows, baseline_predict)

@@ -123,3 +123,26 @@ def test_entity_matching_is_fast(analyzer: Analyzer) -> None:
         analyzer.entities.find(text)
     rate = len(headlines) / (time.perf_counter() - started)
     assert rate > 10_000
+
+
+def test_quality_floor_on_the_denial_heavy_set(analyzer: Analyzer) -> None:
+    """dev4 is half denials phrased without "deny"; a floor against regressions."""
+    scores = evaluate(load_set("dev4"), monitor_predictor(analyzer))
+    assert scores["denial"].f1 >= 0.9 and scores["denial"].precision >= 0.95
+    assert scores["claim"].f1 >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("People familiar denied that Xiaomi's board had approved the plant", "claim"),
+        ("A Ford spokesperson would neither confirm nor deny the talks", "neutral"),
+        ("Xiaomi engineers were denied entry to a German test track", "neutral"),
+        ("BYD said no decision had been made on its third European plant", "neutral"),
+        ("Xiaomi says FT report on a European factory is 'wide of the mark'", "denial"),
+        ("\"This isn't something we're pursuing,\" BYD said of a reported plant", "denial"),
+        ("Despite reports, Ford says it will keep building the F-150 Lightning", "denial"),
+    ],
+)
+def test_denials_without_deny_and_their_traps(analyzer: Analyzer, text: str, stance: str) -> None:
+    assert analyzer.classify(text).stance.stance.value == stance

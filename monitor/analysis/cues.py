@@ -8,6 +8,7 @@ import re
 __all__ = [
     "ANNOUNCEMENT",
     "ANONYMOUS",
+    "ANONYMOUS_DENIAL",
     "CLAIM",
     "CLAIM_REFERENCE",
     "CONFIRMATION",
@@ -69,6 +70,10 @@ NOT_DENIED = _rx(
     r"outright\s+)?(?:deny|denied|refute|rule\s+out|dismiss)",
     r"\bstopped\s+short\s+of\s+(?:a\s+)?(?:denial|denying|refuting|ruling\s+out)",
     r"\bno\s+denial\b",
+    r"\bneither\s+confirm\s+nor\s+deny|\b(?:not|n't)\s+confirm\s+or\s+deny\b|"
+    r"\bno\s+(?:final\s+)?decision\s+(?:has|had)\s+(?:yet\s+)?been\s+(?:made|taken)\b",
+    r"\bden(?:y|ied|ies)\s+entry\b|\bdenial-of-service\b|\bstop\s+denying\b|"
+    r"\b(?:company|corporate)\s+denials\b",
     r"未有否[认認]|没有否认|沒有否認|并未否认|並未否認|未否[认認]",
     r"\bnot\s+(?:a\s+)?denial\b",
 )
@@ -93,6 +98,28 @@ RULING = _rx(
     r"(?:because|after|from|by\s+a|filed|submitted|for\s+(?:a|the)\s+(?:repair|refund))",
 )
 DENIAL_STRONG = _rx(
+    # what a spokesperson says instead of "deny"
+    r"\boff\s+base\b|\bwide\s+of\s+the\s+mark\b|\b(?:pure|an?)\s+invention\b|"
+    r"\buntethered\s+from\b|\bnot\s+grounded\s+in\b|\bgets?\s+it\s+(?:all\s+)?wrong\b|"
+    r"\b(?:just|simply|flat|plain|dead)\s+wrong\b|\bforged\b|\bforgery\b|\bfake\s+memo\b|"
+    r"\bis\s+not\s+an?\s+\w+\s+document\b|\bfurther\s+from\s+the\s+truth\b|"
+    r"\b(?:zero|no)\s+truth\b|\bwithout\s+merit\b|\bpure\s+fiction\b|\bnon-?story\b|"
+    r"\brecycled\s+rumou?r\b|\bdo(?:es)?(?:n't|\s+not)\s+recogni[sz]e\s+(?:the|those|these|that)\b|"
+    r"^\W*(?:nope|absolutely\s+not|rubbish|nonsense|not\s+true|false)\b\W",
+    r"\b(?:hits?|hitting|hit)\s+(?:out|back)\s+at\b|\b(?:shrugs?|shrugged|laughs?|laughed|"
+    r"waves?|waved)\s+(?:off|away)\b|\brebuff(?:s|ed)?\b|\bdistanc(?:es|ed|ing)\s+"
+    r"(?:itself|himself|herself|themselves)\s+from\b|\bcontradicting\s+(?:a\s+|the\s+)?"
+    r"(?:report|story)\b|\bpushing\s+back\s+(?:on|against)\b|\bdisput(?:e|es|ed)\s+that\b",
+    r"\b(?:contrary\s+to|despite)\s+(?:the\s+|a\s+|recent\s+|media\s+)?(?:reports?|"
+    r"speculation|rumou?rs?)\b[^.;]{0,60}?\b(?:says?|said|insists?|insisted)\b",
+    r"\b(?:says?|said|insists?|insisted|maintains?|maintained|stresses|stressed)\b[^.;]{0,80}?"
+    r"\b(?:after|following|in\s+response\s+to)\s+(?:a\s+|the\s+|media\s+)?(?:reports?|"
+    r"chatter|rumou?rs?|speculation|stor(?:y|ies))\b",
+    r"\b(?:report|reports|story|claims?|rumou?rs?|talk|chatter|memo)\b[^.;]{0,60}?[\"'“]?"
+    r"(?:not\s+true|not\s+accurate|inaccurate|speculative|misunderstanding|fiction|"
+    r"pure\s+fiction|wrong)\b",
+    r"并非事实|並非事實|不是事实|不是事實|无此事|無此事|造谣|造謠|捏造|并不准确|並不準確|"
+    r"不准确|不準確|严重不符|嚴重不符|毫无根据|毫無根據|并不存在|並不存在|澄清",
     r"\b(?:den(?:y|ies|ied|ying)|denial\s+of|refut(?:e|es|ed|ing)|rebut(?:s|ted|ting)?|"
     r"debunk(?:s|ed)?|disput(?:e|es|ed)\s+(?:the\s+)?(?:report|claim|story))\b",
     r"\b(?:rejects?|rejected|rejecting|dismiss(?:es|ed|ing)?|slams?|slammed|shoots?\s+down|"
@@ -139,7 +166,7 @@ DENIAL_STRONG = _rx(
 # Negated plans and talks: a denial when the company says so, a claim when sources do.
 DENIAL_NEGATED = _rx(
     r"\b(?:no|not\s+any)\s+(?:current\s+|immediate\s+|such\s+)?(?:plans?|intention|intent|"
-    r"talks|negotiations|discussions|agreement|deal|interest\s+in|decision|timetable)\b",
+    r"talks|negotiations|discussions|agreement|deal|interest\s+in|timetable)\b",
     r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|we're|they're)?\s*(?:not|n't|never)\s+"
     r"(?:currently\s+|actively\s+)?(?:in\s+(?:talks|negotiations|discussions)|negotiating|"
     r"considering|planning|pursuing|looking\s+(?:to|at)|seeking|talking|exploring|"
@@ -148,6 +175,14 @@ DENIAL_NEGATED = _rx(
     r"delaying|dropping|discontinuing|in\s+the\s+works|on\s+the\s+table|on\s+the\s+agenda|"
     r"for\s+sale|happening|going\s+anywhere)\b",
     r"\boff\s+the\s+table\b|\bnot\s+aware\s+of\s+any\b",
+    r"\b(?:has|have|had)\s*(?:not|n't|never)\s+been\s+approached\b|\bzero\s+(?:plans?|interest|"
+    r"intention)\b|\bno\s+(?:such\s+)?(?:conversations?|meetings?|contact)\b|\bno\s+role\s+in\b|"
+    r"\b(?:not|isn't|is\s+not)\s+(?:something\s+(?:we(?:'re|\s+are)|it\s+is|they\s+are)\s+"
+    r"(?:pursuing|"
+    r"considering|planning|looking\s+at)|on\s+(?:our|its|the)\s+(?:roadmap|agenda))\b|"
+    r"\b(?:not|never)\b[^.;]{0,30}?\bin\s+(?:\w+\s+)?(?:talks|negotiations|discussions)\b|"
+    r"\bnot\s+pulling\s+out\b|\bnever\s+(?:asked|approached|told|spoken)\b|"
+    r"\bnobody\s+(?:at|from)\b",
     r"\b(?:has|have|had)\s*(?:not|n't|never)\s+(?:held|had|been\s+in|engaged\s+in|entered|"
     r"discussed|approached|met|signed|decided|made\s+(?:a|any)\s+decision)\b",
     r"\b(?:did|does|do)\s*(?:not|n't)\s+(?:hold|have\s+(?:any\s+)?plans|plan|intend|engage|"
@@ -161,8 +196,11 @@ DENIAL_NEGATED = _rx(
 # Reassurance answers a report only when one is named ("remains committed to Mexico,
 # responding to a report"); alone it is a statement of strategy.
 REASSURANCE = _rx(
-    r"\bremains?\s+(?:fully\s+|firmly\s+)?committed\b|\b(?:is|are|remains?|still)\s+on\s+"
-    r"track\b|\bno\s+change\s+to\b|\bis\s+not\s+ours\b|\bnot\s+leaving\b"
+    r"\b(?:remains?|fully|firmly|still)\s+(?:fully\s+|firmly\s+)?committed\b|"
+    r"\b(?:is|are|remains?|still)\s+on\s+track\b|\bno\s+change\s+to\b|\bis\s+not\s+ours\b|"
+    r"\bnot\s+leaving\b|\b(?:is|are)\s+staying\b|\bremains?\s+the\s+(?:sole\s+)?owner\b|"
+    r"\bstay\s+put\b|\bunchanged\b|\bcontinues?\s+as\s+normal\b|\bas\s+planned\b|"
+    r"\bwill\s+keep\s+(?:building|making|selling|producing)\b|\bnot\s+walking\s+away\b"
 )
 CORPORATE_OBJECT = (
     r"plant|plants|factory|factories|facility|site|joint\s+venture|jv|partnership|"
@@ -220,6 +258,10 @@ CLAIM = _rx(
     r"\bpeople\s+(?:familiar|with\s+(?:direct\s+|first-?hand\s+)?knowledge|briefed|close\s+to|"
     r"aware|in\s+the\s+know)\b|\b(?:the|these|those|two|three|four)\s+people\s+said\b",
     r"\bperson\s+(?:familiar|with\s+(?:direct\s+)?knowledge|briefed|close\s+to)\b",
+    r"\b(?:state|government|city|local|provincial|ministry|industry)\s+officials?\s+"
+    r"(?:said|says|told)\b|\b(?:two|three|several|some)\s+of\s+them\s+said\b|"
+    r"\baccording\s+to\s+(?:\w+\s+)?(?:attendees|participants|employees|staff)\b|"
+    r"业内人士|業內人士|行业人士|行業人士|"
     r"\basking\s+not\s+to\s+be\s+(?:named|identified)\b|\bnot\s+authori[sz]ed\s+to\s+speak\b",
     r"\b(?:documents?|memos?|filings?|papers|emails?|letters?|presentation|slides|data|"
     r"plans?|minutes|notes?|records?)\s+(?:\w+\s+){0,2}(?:seen|reviewed|obtained|viewed)\s+by\b|"
@@ -290,8 +332,8 @@ ANONYMOUS = _rx(
     r"消息人士|知情人士|据报道|據報導|网传|網傳|传闻|傳聞",
 )
 CLAIM_REFERENCE = _rx(
-    r"\b(?:reports?|claims?|rumou?rs?|speculation|story|stories|article|allegations?|media|"
-    r"suggestions?)\b|报道|報導|传闻|傳聞|消息"
+    r"\b(?:reports?|reported|claims?|rumou?rs?|speculation|story|stories|article|allegations?|"
+    r"media|suggestions?|chatter)\b|报道|報導|传闻|傳聞|消息"
 )
 # A company's own documents are not reports about it: "interim report shows" is a filing.
 OWN_DOCUMENT = re.compile(
@@ -300,3 +342,9 @@ OWN_DOCUMENT = re.compile(
 )
 # Answering a rumour ("回应…传闻", "asked about the report") is the company's own voice.
 RESPONSE = _rx(r"回应|回應|澄清|\bin\s+response\s+to\b|\bresponding\s+to\b|\basked\s+about\b")
+# Anonymous people denying something is their claim, not a party's denial (DESIGN §5).
+ANONYMOUS_DENIAL = _rx(
+    r"\b(?:people|person|sources?|insiders?)\b(?:\s+(?:familiar|close|briefed|with|to|on|"
+    r"knowledge|of|the|matter|\w+))?[^.;]{0,30}?\bden(?:y|ies|ied)\b",
+    r"(?:消息人士|知情人士|业内人士|業內人士)(?:稱|称)?否[认認]",
+)

@@ -65,7 +65,8 @@ class StanceClassifier:
     def _classify(
         self, text: str, mentions: Sequence[Mention], speaks_for: str | None
     ) -> StanceResult:
-        flat = normalise(text).strip()
+        # Quotes around a word ('has "never" asked') say nothing about stance.
+        flat = normalise(text).replace('"', "").strip()
         if cues.QUESTION_OPENER.search(flat) or (
             cues.QUESTION_END.search(flat) and ":" not in flat
         ):
@@ -86,6 +87,10 @@ class StanceClassifier:
         if confirmation is None and (mentions or speaks_for):
             confirmation = cues.ANNOUNCEMENT.search(unhedged)
         strong = cues.DENIAL_STRONG.search(cleaned)
+        if strong and not speaks_for:
+            anonymous_denial = cues.ANONYMOUS_DENIAL.search(cleaned)
+            if anonymous_denial and anonymous_denial.end() <= strong.end() + 2:
+                return StanceResult(Stance.CLAIM, 0.7, anonymous_denial.group(0).strip())
         if strong and not (
             confirmation
             and confirmation.start() < strong.start()
