@@ -72,8 +72,11 @@ class StanceClassifier:
         ):
             return StanceResult(Stance.NEUTRAL, 0.7, "a question")
         non_answer = cues.NON_ANSWER.search(flat)
-        cleaned = cues.NON_ANSWER.sub(" ", flat)  # a non-answer decides nothing
-        cleaned = cues.OWN_DOCUMENT.sub(" filing ", cleaned)
+        cleaned = flat
+        if non_answer:  # a non-answer decides nothing
+            cleaned = cues.NON_ANSWER.sub(" ", flat)
+        if "report" in cleaned:
+            cleaned = cues.OWN_DOCUMENT.sub(" filing ", cleaned)
         not_denied = cues.NOT_DENIED.search(cleaned)
         if not_denied:
             return StanceResult(Stance.NEUTRAL, 0.7, not_denied.group(0))
@@ -82,7 +85,8 @@ class StanceClassifier:
             return StanceResult(
                 Stance.NEUTRAL, 0.7, f"not a denial of a report: {ruling.group(0).strip()}"
             )
-        unhedged = cues.NOT_CONFIRMED.sub(" ", cleaned)
+        hedged = cues.NOT_CONFIRMED.search(cleaned)
+        unhedged = cues.NOT_CONFIRMED.sub(" ", cleaned) if hedged else cleaned
         confirmation = cues.CONFIRMATION.search(unhedged)
         if confirmation is None and (mentions or speaks_for):
             confirmation = cues.ANNOUNCEMENT.search(unhedged)
