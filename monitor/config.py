@@ -81,6 +81,12 @@ Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 ByteSize = Annotated[int, BeforeValidator(_parse_size)]
 
 
+def _polite(interval: timedelta) -> timedelta:
+    if interval < MIN_INTERVAL:
+        raise ValueError(f"expected at least {MIN_INTERVAL.seconds} s: polling must stay polite")
+    return interval
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -121,11 +127,7 @@ class MonitorSettings(_Model):
     @field_validator("default_interval", "min_interval", "max_interval")
     @classmethod
     def _polite_interval(cls, value: timedelta) -> timedelta:
-        if value < MIN_INTERVAL:
-            raise ValueError(
-                f"expected at least {MIN_INTERVAL.seconds} s: polling must stay polite"
-            )
-        return value
+        return _polite(value)
 
     @model_validator(mode="after")
     def _ordered_intervals(self) -> MonitorSettings:
@@ -179,11 +181,7 @@ class Source(_Model):
     @field_validator("interval")
     @classmethod
     def _polite_interval(cls, value: timedelta | None) -> timedelta | None:
-        if value is not None and value < MIN_INTERVAL:
-            raise ValueError(
-                f"expected at least {MIN_INTERVAL.seconds} s: polling must stay polite"
-            )
-        return value
+        return None if value is None else _polite(value)
 
     authority: Literal["official", "press", "aggregator", "social"] = "press"
     company: str | None = None

@@ -192,12 +192,19 @@ class Store:
             found.update(row[0] for row in rows)
         return found
 
-    def insert_item(self, row: dict[str, Any], companies: Iterable[str]) -> int:
+    def _insert(
+        self, table: str, row: dict[str, Any], *, or_ignore: bool = False
+    ) -> sqlite3.Cursor:
+        """INSERT one row given as {column: value}; column names come from our code."""
         columns = ", ".join(row)
         marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(
-            f"INSERT INTO items ({columns}) VALUES ({marks})", tuple(row.values())
+        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+        return self.conn.execute(
+            f"{verb} INTO {table} ({columns}) VALUES ({marks})", tuple(row.values())
         )
+
+    def insert_item(self, row: dict[str, Any], companies: Iterable[str]) -> int:
+        cursor = self._insert("items", row)
         item_id = int(cursor.lastrowid or 0)
         self.conn.executemany(
             "INSERT OR IGNORE INTO mentions (item_id, company) VALUES (?, ?)",
@@ -263,11 +270,7 @@ class Store:
         return cursor.rowcount
 
     def insert_story(self, row: dict[str, Any], bands: Sequence[int]) -> int:
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(
-            f"INSERT INTO stories ({columns}) VALUES ({marks})", tuple(row.values())
-        )
+        cursor = self._insert("stories", row)
         story_id = int(cursor.lastrowid or 0)
         self.add_story_bands(story_id, bands)
         return story_id
@@ -323,11 +326,7 @@ class Store:
 
     def insert_event(self, row: dict[str, Any], channels: Sequence[str], now: str) -> int | None:
         """Write an event and one outbox row per channel; None if it already exists."""
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(
-            f"INSERT OR IGNORE INTO events ({columns}) VALUES ({marks})", tuple(row.values())
-        )
+        cursor = self._insert("events", row, or_ignore=True)
         if cursor.rowcount == 0:
             return None
         event_id = int(cursor.lastrowid or 0)
