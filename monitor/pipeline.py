@@ -78,7 +78,7 @@ class Pipeline:
         skipped = {
             s.name: reason
             for s in sources
-            if (reason := skip_reason(s, self.context, states.get(s.name)))
+            if (reason := skip_reason(s, self.context, states.get(s.name), self.clock()))
         }
         active = [s for s in sources if s.name not in skipped]
         results = [PollResult(name, skipped=reason) for name, reason in skipped.items()]
@@ -94,6 +94,7 @@ class Pipeline:
     def _fetch_and_parse(
         self, sources: list[Source], states: dict[str, SourceState]
     ) -> list[_Polled]:
+        now = self.clock()
         polled = {s.name: _Polled(s, states[s.name], Outcome(ok=True)) for s in sources}
         requests = {s.name: build_request(s, states[s.name], self.context) for s in sources}
         rounds = 0
@@ -125,7 +126,7 @@ class Pipeline:
                     else SourceState(name=name, cursor=entry.outcome.cursor)
                 )
                 try:
-                    parsed = parse_response(entry.source, result, state, self.context)
+                    parsed = parse_response(entry.source, result, state, self.context, now)
                 except SourceError as exc:
                     entry.outcome = Outcome(ok=False, error=str(exc))
                     continue

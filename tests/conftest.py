@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -15,6 +16,24 @@ from monitor.config import Config, Environment, config_from_dict
 from tests.fakes.slack_server import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# `MONITOR_TEST_CLOCK_AHEAD_DAYS=365 pytest ...` runs tests with this process's wall clock
+# moved ahead (time-machine), so that a test that secretly depends on today's date fails
+# now rather than on some later day: tests/test_clock.py runs the date-sensitive modules so.
+_AHEAD = os.environ.get("MONITOR_TEST_CLOCK_AHEAD_DAYS")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _AHEAD:
+        import time_machine
+
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=int(_AHEAD)))
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return f"wall clock moved ahead {_AHEAD} days: {datetime.now(UTC):%Y-%m-%d}" if _AHEAD else None
 DATA = Path(__file__).resolve().parent / "data"
 
 COMPANIES: list[dict[str, Any]] = [

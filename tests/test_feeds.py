@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
-from monitor.models import FetchResult, ItemData, ParsedSource
+from monitor.models import FetchResult, ItemData, ParsedSource, SourceState
+from monitor.sources import SourceContext, parse_response
 from monitor.sources.common import plain_text
 from monitor.sources.feeds import google_news_key, parse_feed, prepare_xml
 from monitor.sources.urls import canonical_url, decode_google_news_url
@@ -188,9 +189,29 @@ def test_plain_text_removes_tags_revealed_by_double_escaping() -> None:
 
 
 def test_absurd_dates_become_none() -> None:
-    items = parse("absurd_dates.xml").items
-    assert len(items) == 4
-    assert [i.published_at for i in items] == [None, None, None, utc(2026, 11, 18, 9, 15)]
+    """1970, 2099 and "32 Nov 2026 25:61" are no dates, judged against the pipeline's
+    clock, however far from the fixture's November that clock has moved."""
+    source = make_config([{"name": "f", "url": FEED_URL}]).sources[0]
+    body = (FEEDS / "absurd_dates.xml").read_bytes()
+    result = FetchResult("f", FEED_URL, 200, body, {"content-type": "application/xml"})
+    for now in (utc(2026, 11, 20), utc(2027, 12, 7), utc(2098, 12, 31)):
+        items = parse_response(source, result, SourceState("f"), SourceContext(), now).items
+        assert len(items) == 4
+        assert [i.published_at for i in items] == [None, None, None, utc(2026, 11, 18, 9, 15)]
+    # Judged in one place: the parser itself keeps what the feed said, when it was a date.
+    raw = [i.published_at for i in parse("absurd_dates.xml").items]
+    assert raw == [utc(1970, 1, 1), utc(2099, 12, 1), None, utc(2026, 11, 18, 9, 15)]
+
+
+def test_a_date_not_yet_due_is_refused_until_the_clock_reaches_it() -> None:
+    source = make_config([{"name": "f", "url": FEED_URL}]).sources[0]
+    body = (FEEDS / "absurd_dates.xml").read_bytes()
+    result = FetchResult("f", FEED_URL, 200, body, {"content-type": "application/xml"})
+    last = lambda now: parse_response(  # noqa: E731
+        source, result, SourceState("f"), SourceContext(), now
+    ).items[-1].published_at
+    assert last(utc(2026, 11, 1)) is None  # 17 days ahead of the clock: a placeholder
+    assert last(utc(2026, 11, 17)) == utc(2026, 11, 18, 9, 15)  # within a day: time zones
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,13 @@ response into items; this module only dispatches on `Source.kind`."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..config import Environment, Source
 from ..models import FetchRequest, FetchResult, ParsedSource, SourceState
 from . import feeds, pages, x
+from .common import sane_date
 
 __all__ = ["SourceContext", "build_request", "parse_response", "skip_reason"]
 
@@ -27,7 +28,10 @@ class SourceContext:
 
 
 def skip_reason(
-    source: Source, context: SourceContext, state: SourceState | None = None
+    source: Source,
+    context: SourceContext,
+    state: SourceState | None = None,
+    now: datetime | None = None,
 ) -> str | None:
     """Why a source cannot be polled now, or None: no X token (one warning per process),
     or an X rate-limit window that is spent until its reset."""
@@ -41,13 +45,14 @@ def skip_reason(
         return reason
     if state is None:
         return None
-    until = x.rate_limited_until(state)
+    now = now or datetime.now(UTC)
+    until = x.rate_limited_until(state, now.timestamp())
     if until is not None:
         when = datetime.fromtimestamp(until, UTC).strftime("%H:%M:%S UTC")
         return f"X rate limit spent: no call until {when}"
     # After a 429, next_poll_at holds the reset: even a manual poll waits for it.
     retry_at = state.next_poll_at
-    if "HTTP 429" in (state.last_error or "") and retry_at and retry_at > datetime.now(UTC):
+    if "HTTP 429" in (state.last_error or "") and retry_at and retry_at > now:
         return f"X rate limit (429): no call until {retry_at.strftime('%H:%M:%S UTC')}"
     return None
 
@@ -62,10 +67,24 @@ def build_request(source: Source, state: SourceState, context: SourceContext) ->
 
 
 def parse_response(
-    source: Source, result: FetchResult, state: SourceState, context: SourceContext
+    source: Source,
+    result: FetchResult,
+    state: SourceState,
+    context: SourceContext,
+    now: datetime,
 ) -> ParsedSource:
+    """The items of one response, whatever the kind, with each publication date judged
+    against `now` (the pipeline's clock) in this one place: 1970 or next year is none."""
     if source.kind == "feed":
-        return feeds.parse_feed(source, result)
-    if source.kind == "page":
-        return pages.parse_page(source, result)
-    return x.parse_response(source, result, state, context.env, context.official_accounts)
+        parsed = feeds.parse_feed(source, result)
+    elif source.kind == "page":
+        parsed = pages.parse_page(source, result)
+    else:
+        parsed = x.parse_response(source, result, state, context.env, context.official_accounts)
+    items = [
+        item
+        if item.published_at == (when := sane_date(item.published_at, now))
+        else replace(item, published_at=when)
+        for item in parsed.items
+    ]
+    return replace(parsed, items=items)

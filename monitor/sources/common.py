@@ -79,13 +79,13 @@ def safe_link(url: str) -> str | None:
     return url.strip()
 
 
-def sane_date(value: datetime | None, now: datetime | None = None) -> datetime | None:
-    """A publication date, or None when it is missing or absurd (1970, next year)."""
+def sane_date(value: datetime | None, now: datetime) -> datetime | None:
+    """A publication date, or None when it is missing or absurd (1970, or later than
+    `now`, the pipeline's clock, by more than clocks and time zones explain)."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
     if value < _EARLIEST or value > now + _FUTURE_SLACK:
         return None
     return value.astimezone(UTC)

@@ -10,10 +10,10 @@ out shaped like feedparser's, so one adapter (`feeds._entry_to_item`) serves bot
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from email.utils import mktime_tz, parsedate_tz
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from lxml import etree
 
 __all__ = ["fast_entries"]
@@ -90,16 +90,27 @@ def _text(element: etree._Element | None) -> str:
 
 
 def _date(value: str) -> time.struct_time | None:
+    """An RFC 822 date (RSS) or an RFC 3339 one (Atom, dc:date). A date with a field out
+    of range ("32 Nov 2026 25:61") is no date, as for feedparser: `mktime_tz` would roll
+    it over into another day. Any other form is feedparser's to read, with the document."""
     value = value.strip()
     if not value:
         return None
     parts = parsedate_tz(value)
     if parts is not None and parts[9] is not None:
+        year, month, day, hour, minute, second = parts[:6]
         try:
+            datetime(year, month, day, hour, minute, min(second, 59))  # ranges, leap second
             return time.gmtime(mktime_tz(parts))
         except (OverflowError, ValueError, OSError):
             return None
-    return _parse_date(value)
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise _Decline from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).timetuple()
 
 
 def _rss_entry(item: etree._Element, ns: str) -> dict[str, Any]:

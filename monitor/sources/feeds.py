@@ -26,7 +26,7 @@ import feedparser
 from ..config import Source
 from ..errors import ParseError
 from ..models import Authority, FetchResult, ItemData, ParsedSource
-from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, plain_text, safe_link, sane_date
+from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, plain_text, safe_link
 from .fastfeed import fast_entries
 from .urls import canonical_url, decode_google_news_url, resolve_url, without_tracking
 
@@ -223,7 +223,7 @@ def _entry_to_item(
         url=url,
         title=title,
         summary=summary,
-        published_at=sane_date(_struct_date(entry)),
+        published_at=_struct_date(entry),
         author=clean_text(entry.get("author", "")),
         outlet=outlet,
         outlet_url=outlet_url,

@@ -14,7 +14,7 @@ from bs4.exceptions import ParserRejectedMarkup
 from ..config import Selectors, Source
 from ..errors import ParseError
 from ..models import Authority, FetchResult, ItemData, ParsedSource
-from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, safe_link, sane_date
+from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, safe_link
 from .dates import DATE_TEXT, block_date, date_of, parse_date_text
 from .listing import Entry, extract_listing
 from .urls import canonical_url, resolve_url, without_tracking
@@ -56,7 +56,7 @@ def parse_page(source: Source, result: FetchResult) -> ParsedSource:
             url=without_tracking(url),
             title=clip(title, MAX_TITLE),
             summary=clip(summary, MAX_SUMMARY),
-            published_at=sane_date(published),
+            published_at=published,
             outlet=outlet,
             authority=authority,
             speaks_for=source.company if source.authority == "official" else None,

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from ..config import Environment, Source
 from ..errors import ParseError
 from ..models import Authority, FetchRequest, FetchResult, ItemData, ParsedSource, SourceState
-from .common import MAX_TITLE, clean_text, clip, sane_date
+from .common import MAX_TITLE, clean_text, clip
 
 __all__ = ["build_request", "parse_response", "rate_limited_until"]
 
@@ -192,7 +192,7 @@ def _post_to_item(
         url=url,
         title=clip(text, MAX_TITLE),
         summary="",
-        published_at=sane_date(created),
+        published_at=created,
         author=f"{name} (@{username})" if name else f"@{username}",
         outlet=f"@{username} on X",
         outlet_url=f"https://x.com/{username}",
