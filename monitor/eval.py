@@ -1,8 +1,13 @@
 """`python -m monitor.eval`: detection quality on the labelled sets, against a baseline.
 
-Prints precision, recall and F1 for entities (per company pair) and for each stance,
-on the development sets (dev, dev2, dev3, dev4) and, separately, on the held-out set, next to a
-naive keyword baseline run on the same lines. The classifier is `monitor classify`'s
+Prints precision, recall and F1 for entities and for each stance, next to a naive
+keyword baseline run on the same lines. The real-text sets come first: `real-dev`, rows
+of published text with their URLs, labelled for 21 companies (the three defaults plus
+the ones in `eval_data/real/companies.toml`, configured as the README says). Entities
+are also scored for the three defaults and for the companies added by configuration
+alone. `real-test` is the locked part: it is scored only with `--locked`, at milestones
+(see eval_data/real/README.md). Then the project's own synthetic sets (dev, dev2, dev3,
+dev4, heldout), on the default configuration. The classifier is `monitor classify`'s
 code.
 """
 
@@ -20,12 +25,16 @@ from typing import Any
 
 from .analysis import Analyzer
 from .classify import classify_record
-from .config import DEFAULT_CONFIG_PATH, load_config
+from .config import DEFAULT_CONFIG_PATH, Company, load_config
 
 __all__ = ["Scores", "evaluate", "load_set", "main"]
 
 DATA = Path(__file__).resolve().parent / "eval_data"
+REAL = DATA / "real"
 STANCES = ("claim", "denial", "confirmation", "neutral")
+DEFAULT_IDS = frozenset({"ford", "xiaomi", "byd"})
+SYNTHETIC_SETS = ("dev", "dev2", "dev3", "dev4", "heldout")
+REAL_SETS = ("real-dev", "real-test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +53,26 @@ def _scores(tp: int, fp: int, fn: int) -> Scores:
 
 
 def load_set(name: str) -> list[dict[str, Any]]:
-    path = DATA / f"{name}.jsonl"
+    path = REAL / f"{name[5:]}.jsonl" if name in REAL_SETS else DATA / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def real_companies(defaults: tuple[Company, ...]) -> tuple[Company, ...]:
+    """The default companies plus those the real corpus adds through configuration."""
+    import tomllib
+
+    added = tomllib.loads((REAL / "companies.toml").read_text(encoding="utf-8"))["companies"]
+    return (*defaults, *(Company(**company) for company in added))
 
 
 Predict = Callable[[dict[str, Any]], tuple[list[str], str]]
 
 
-def evaluate(rows: Iterable[dict[str, Any]], predict: Predict) -> dict[str, Any]:
+def evaluate(
+    rows: Iterable[dict[str, Any]], predict: Predict, groups: bool = False
+) -> dict[str, Any]:
     entity = Counter[str]()
+    group = {"defaults": Counter[str](), "added": Counter[str]()}
     stance = {s: Counter[str]() for s in STANCES}
     errors = []
     for row in rows:
@@ -61,6 +81,10 @@ def evaluate(rows: Iterable[dict[str, Any]], predict: Predict) -> dict[str, Any]
         entity["tp"] += len(gold & found)
         entity["fp"] += len(found - gold)
         entity["fn"] += len(gold - found)
+        for company in gold | found:
+            key = "defaults" if company in DEFAULT_IDS else "added"
+            outcome = "tp" if company in gold & found else "fp" if company in found else "fn"
+            group[key][outcome] += 1
         for s in STANCES:
             if label == s and row["stance"] == s:
                 stance[s]["tp"] += 1
@@ -71,6 +95,9 @@ def evaluate(rows: Iterable[dict[str, Any]], predict: Predict) -> dict[str, Any]
         if label != row["stance"] or gold != found:
             errors.append((row, entities, label))
     result = {"entities": _scores(entity["tp"], entity["fp"], entity["fn"])}
+    if groups:
+        for key, counts in group.items():
+            result[f"  {key}"] = _scores(counts["tp"], counts["fp"], counts["fn"])
     for s in STANCES:
         result[s] = _scores(stance[s]["tp"], stance[s]["fp"], stance[s]["fn"])
     result["errors"] = errors
@@ -115,7 +142,7 @@ def _table(name: str, ours: dict[str, Any], base: dict[str, Any]) -> str:
         f"{'':14}{'monitor':>24}   {'keyword baseline':>24}",
         f"{'':14}{'P':>8}{'R':>8}{'F1':>8}   {'P':>8}{'R':>8}{'F1':>8}  support",
     ]
-    for key in ("entities", *STANCES):
+    for key in (k for k in ours if k != "errors"):
         a, b = ours[key], base[key]
         lines.append(
             f"{key:14}{a.precision:8.3f}{a.recall:8.3f}{a.f1:8.3f}   "
@@ -124,20 +151,49 @@ def _table(name: str, ours: dict[str, Any], base: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _baseline_for(companies: tuple[Company, ...]) -> Predict:
+    """The keyword baseline for any configured companies: each name as a substring."""
+    patterns = {
+        c.id: re.compile("|".join(re.escape(n) for n in (c.name, *c.aliases) if n), re.I)
+        for c in companies
+    }
+
+    def predict(row: dict[str, Any]) -> tuple[list[str], str]:
+        entities, label = baseline_predict(row)
+        return sorted(c for c, p in patterns.items() if p.search(row["text"])), label
+
+    return predict
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m monitor.eval", description=__doc__)
     parser.add_argument("--config", default=str(DEFAULT_CONFIG_PATH))
     parser.add_argument(
-        "--set", choices=("dev", "dev2", "dev3", "dev4", "heldout", "all"), default="all"
+        "--set", choices=(*REAL_SETS, *SYNTHETIC_SETS, "real", "synthetic", "all"), default="all"
+    )
+    parser.add_argument(
+        "--locked",
+        action="store_true",
+        help="Also score real-test, the locked part: only at a milestone, noted in its README.",
     )
     parser.add_argument("--errors", action="store_true", help="List the misclassified lines.")
     args = parser.parse_args(argv)
-    analyzer = Analyzer(load_config(args.config).companies)
-    predict = monitor_predictor(analyzer)
-    names = ("dev", "dev2", "dev3", "dev4", "heldout") if args.set == "all" else (args.set,)
+    defaults = load_config(args.config).companies
+    groups = {"real": REAL_SETS, "synthetic": SYNTHETIC_SETS, "all": (*REAL_SETS, *SYNTHETIC_SETS)}
+    names = groups.get(args.set, (args.set,))
+    if "real-test" in names and not args.locked:
+        names = tuple(n for n in names if n != "real-test")
+        print("real-test is locked: scored only with --locked, at a milestone")
+    everyone = real_companies(defaults)
+    predictors = {
+        "real": (monitor_predictor(Analyzer(everyone)), _baseline_for(everyone)),
+        "synthetic": (monitor_predictor(Analyzer(defaults)), baseline_predict),
+    }
     for name in names:
         rows = load_set(name)
-        ours, base = evaluate(rows, predict), evaluate(rows, baseline_predict)
+        real = name in REAL_SETS
+        predict, baseline = predictors["real" if real else "synthetic"]
+        ours, base = evaluate(rows, predict, real), evaluate(rows, baseline, real)
         print(_table(f"{name} ({len(rows)} lines)", ours, base))
         if args.errors:
             for row, entities, label in ours["errors"]:
