@@ -159,7 +159,7 @@ def _baseline_for(companies: tuple[Company, ...]) -> Predict:
     }
 
     def predict(row: dict[str, Any]) -> tuple[list[str], str]:
-        entities, label = baseline_predict(row)
+        _, label = baseline_predict(row)
         return sorted(c for c, p in patterns.items() if p.search(row["text"])), label
 
     return predict

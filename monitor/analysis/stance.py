@@ -11,12 +11,12 @@ Rules, in order, each naming the cue that decided (DESIGN.md §5):
    not "declined to confirm", "could announce");
 4. a report cue ("sources say", "reportedly", "in talks", "said to", "FT reports")
    is a claim.
-Relative to a given claim, a denial or confirmation must be about that claim.
+Relative to a given claim, a stance counts unless the text names other companies than
+the claim does (positive evidence that it answers another claim).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from ..models import Mention, Stance, StanceResult
@@ -51,16 +51,20 @@ class StanceClassifier:
         result = self._classify(text, mentions, speaks_for)
         if claim is None or result.stance is Stance.NEUTRAL:
             return result
+        # Real denials are mostly generic ("This is false.", "rejected these rumours") and
+        # share few words with the report they answer: only positive evidence that the
+        # text answers another claim (it names other companies, none of the claim's)
+        # keeps it from counting.
         ours, theirs = self.companies_of(text), self.companies_of(claim)
-        if ours - theirs and theirs - ours:
+        if ours and theirs and not ours & theirs:
             return StanceResult(
                 Stance.NEUTRAL,
                 0.6,
                 f"{result.stance.value} ({result.cue}) "
-                f"of another claim: {', '.join(sorted(ours - theirs))} is not "
-                f"{', '.join(sorted(theirs - ours))}",
+                f"of another claim: {', '.join(sorted(ours))} is not "
+                f"{', '.join(sorted(theirs))}",
             )
-        return _relative_to(result, text, claim, self.ignored)
+        return result
 
     def _classify(
         self, text: str, mentions: Sequence[Mention], speaks_for: str | None
@@ -75,8 +79,6 @@ class StanceClassifier:
         cleaned = flat
         if non_answer:  # a non-answer decides nothing
             cleaned = cues.NON_ANSWER.sub(" ", flat)
-        if "report" in cleaned:
-            cleaned = cues.OWN_DOCUMENT.sub(" filing ", cleaned)
         not_denied = cues.NOT_DENIED.search(cleaned)
         if not_denied:
             return StanceResult(Stance.NEUTRAL, 0.7, not_denied.group(0))
@@ -91,10 +93,6 @@ class StanceClassifier:
         if confirmation is None and (mentions or speaks_for):
             confirmation = cues.ANNOUNCEMENT.search(unhedged)
         strong = cues.DENIAL_STRONG.search(cleaned)
-        if strong and not speaks_for:
-            anonymous_denial = cues.ANONYMOUS_DENIAL.search(cleaned)
-            if anonymous_denial and anonymous_denial.end() <= strong.end() + 2:
-                return StanceResult(Stance.CLAIM, 0.7, anonymous_denial.group(0).strip())
         if strong and not (
             confirmation
             and confirmation.start() < strong.start()
@@ -120,8 +118,16 @@ class StanceClassifier:
             claim = cues.CLAIM.search(unhedged) or (
                 None if non_answer else cues.WEAK_CLAIM.search(unhedged)
             )
-        if negated and not (confirmation and confirmation.start() < negated.start()):
-            own_voice = speaks_for is not None or cues.OWN_VOICE.search(cleaned)
+        # "confirmed that it is not buying": what is confirmed is a negation, a denial.
+        if negated and not (
+            confirmation
+            and confirmation.start() < negated.start()
+            and negated.start() - confirmation.end() > 40
+        ):
+            # The company is the subject ("Xiaomi is not buying BlackBerry"), a voice
+            # speaks (says, confirms, a spokesperson) or the source is its own channel.
+            subject = any(0 <= negated.start() - m.end <= 12 for m in mentions)
+            own_voice = speaks_for is not None or subject or cues.OWN_VOICE.search(cleaned)
             if not anonymous and (own_voice or cues.CLAIM_REFERENCE.search(cleaned)):
                 return StanceResult(
                     Stance.DENIAL,
@@ -154,52 +160,11 @@ def _speaker(mentions: Sequence[Mention], cue_start: int, speaks_for: str | None
     return mentions[0].company if mentions else None
 
 
-# Words that name what a claim is about; two texts about different actions on the same
-# thing (selling a plant, cutting jobs at it) are different claims.
-_ACTIONS = frozenset(
-    "talk partner trade cut job layoff recall delay price launch enter make close exit list "
-    "listing ipo merge merger invest investment supply start split cancel pause expand "
-    "expansion hire return production output".split()
-)
 _STANCE_WORDS = concepts(
     "deny denies denied denial false baseless untrue completely categorically report story "
     "claim rumor rumors rumours confirm confirms confirmed calls called says said statement "
     "spokesperson speculation fake inaccurate not true reports media"
 )
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_PROPER = re.compile(r"\b([A-Z][a-z]{2,})\b")
-
-
-def _relative_to(
-    result: StanceResult, text: str, claim: str, ignored: frozenset[str]
-) -> StanceResult:
-    """A stance towards a given claim: only when the text is about that claim."""
-    text_words = concepts(text) - ignored
-    claim_words = concepts(claim) - ignored
-    reason = _different_claim(text, claim, text_words, claim_words)
-    if reason is None:
-        return result
-    return StanceResult(
-        Stance.NEUTRAL, 0.6, f"{result.stance.value} ({result.cue}) of another claim: {reason}"
-    )
-
-
-def _different_claim(
-    text: str, claim: str, text_words: frozenset[str], claim_words: frozenset[str]
-) -> str | None:
-    if bool(_CJK.search(text)) != bool(_CJK.search(claim)):
-        return None  # Chinese against English: the words cannot be compared
-    text_actions, claim_actions = text_words & _ACTIONS, claim_words & _ACTIONS
-    if text_actions and claim_actions and not text_actions & claim_actions:
-        return f"{', '.join(sorted(text_actions))} is not {', '.join(sorted(claim_actions))}"
-    text_names = concepts(" ".join(_PROPER.findall(text))) & text_words
-    claim_names = concepts(" ".join(_PROPER.findall(claim))) & claim_words
-    shared = text_words & claim_words
-    if text_words and claim_words and not shared:
-        return "no words in common"
-    if text_names and claim_names and not text_names & claim_names and len(shared) < 2:
-        return f"{', '.join(sorted(text_names))} is not {', '.join(sorted(claim_names))}"
-    return None
 
 
 _DEFAULT = StanceClassifier()
