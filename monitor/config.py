@@ -140,9 +140,15 @@ class Company(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
-    # Aliases that are ordinary words elsewhere ("Seal", "Dolphin"): they count only
-    # beside automotive context. See analysis/entities.py.
+    # Aliases that are ordinary words elsewhere ("Seal", "Jaguar", "Threads"): they count
+    # only in a text that names the company otherwise or holds one of the `context`
+    # words, and none of the `exclude_context` words. See analysis/entities.py.
     context_aliases: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    exclude_context: tuple[str, ...] = ()
+    # Phrases that contain a name but are not the company ("Apple Daily", "小米粥"),
+    # beyond what monitor tells apart by itself.
+    exclude: tuple[str, ...] = ()
     tickers: tuple[str, ...] = ()
 
 

@@ -1,10 +1,19 @@
 """Which configured companies a text mentions.
 
-One compiled regular expression finds every alias at once; a few rules then drop
-the false friends that a user should not have to list: people named Ford, places
-and institutions named after them (the Ford Foundation, Lincoln, Nebraska), "ford"
-the verb, tickers outside a ticker context, millet (小米粥), and model names that are
-ordinary words ("Seal", "Tang", "Bronco") outside an automotive context.
+One compiled regular expression finds every alias at once; generic rules then drop the
+false friends of any company name, which a user should not have to list:
+- a person: a given name, title or role before the name ("Nikola Tesla", "Fiona
+  Apple", "Harrison Ford", "inventor Tesla"), a transliterated name (哈里遜·福特);
+- another organisation, place or thing named with it: an institution, place or common
+  noun after the name ("Apple Daily", "Apple Records", "Amazon River", "Mercedes-Benz
+  Stadium", "Orange County", "the Ford Foundation"), an epithet ("the Oracle of Omaha");
+- a number with a unit ("a 3 tesla scanner"), and lower-case use of a name that is an
+  ordinary word ("shell companies", "apple pie", "meta-analysis", "ford the river");
+- tickers outside a ticker context.
+What only a user can know is configuration (config.Company): `exclude` phrases ("Apple
+Daily" if the generic rules missed it, 小米粥), and `context_aliases` ("Seal",
+"Threads"), which count only where the company is named otherwise or one of its
+`context` words appears, and none of its `exclude_context` words.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ __all__ = ["EntityMatcher"]
 _EDGE = r"0-9A-Za-z\u00C0-\u024F"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
-# First names, titles and roles that, right before a surname alias, make it a person.
+# Given names, titles and roles that, right before a single-word name, make it a person.
 _PERSON_BEFORE = frozenset(
     """harrison gerald jerry betty tom henry edsel glenn john johnny whitey doug rob
     lizzie christine blasey susan madox dr dr. mr mr. mrs mrs. ms ms. miss president
@@ -34,46 +43,39 @@ _PERSON_BEFORE = frozenset(
     matthew andrew andy ben jack joe joseph charles eric scott george frank gary larry jeff
     jason brian ryan adam alan alex nick patrick sam sarah emily anna mary karen linda lisa
     jennifer jessica laura michelle rachel rebecca emma olivia sophia kate katie helen
-    julie amy ellen ruth tennessee abraham abe coppola uss navy usaf""".split()
+    julie amy ellen ruth tennessee abraham abe coppola uss navy usaf nikola nicola nikolai
+    fiona agent""".split()
 )
-# Bill Ford speaks for the company.
-_COMPANY_PEOPLE_BEFORE = frozenset({"bill", "william"})
-# After a surname or place-like alias: an institution or a place, not the company.
+# Roles that make the next word a person or a band even in lower case ("inventor Tesla").
+_ROLE_BEFORE = frozenset(
+    """inventor physicist scientist engineer vocalist frontman rapper musician artist poet
+    writer author band singer actor actress""".split()
+)
+# After a single-word name: an institution, a place or a thing named with it, not the
+# company ("Apple Daily", "Amazon River", "Mercedes-Benz Stadium", "Tesla coils").
 _NOT_COMPANY_AFTER = re.compile(
     r"^(?:['’]s\s+)?(?:foundation|theat(?:re|er)|madox|fellowship|fellows|cent(?:er|re)|"
     r"hall|library|school|academy|presidential|administration|pardon|museum|memorial|"
     r"health|hospital|field\b|prize|scholars?|park|tunnel|university|college|square|"
     r"street|st\.|road|avenue|ave\.|highway|county|cathedral|city\s+(?:fc|council)|"
-    r"airport|dynasty|era|period|emperor|poem|poetry|beauty|coppola|city\b|"
+    r"airport|dynasty|era|period|emperor|poem|poetry|beauty|coppola|city\b|council\b|"
+    r"daily\b|records\b|stadium|arena|river|rainforest|basin|forest|jungle|region|delta|"
+    r"village|tributar(?:y|ies)|deforestation|coils?\b|monument|statue|juice|crops?\b|"
+    r"growers?|orchards?|season\b|pies?\b|cider|trees?\b|blossoms?|vocalist|frontman|"
+    r"metrics\b|network\s+manipulation|"
     r"electric\s+(?:shares|stock|co\b|company|holdings|inc\b)|"
-    r"(?:['’]s\s+)?(?:assassination|birthday|presidency|death|speech|address|tomb|statue)|"
-    r"(?:class\s+)?(?:aircraft\s+)?carrier|,\s*(?:nebraska|ne|england|uk|illinois)\b)",
+    r"(?:['’]s\s+)?(?:assassination|birthday|presidency|death|speech|address|tomb|statue|"
+    r"legacy|monument)|"
+    r"(?:class\s+)?(?:aircraft\s+)?carrier|,\s*(?:nebraska|ne|england|uk|illinois|calif)\b)",
     re.I,
 )
-_AUTOMOTIVE_CONTEXT = re.compile(
-    r"\b(?:ev|evs|car|cars|sedan|suv|suvs|crossover|hatchback|coupe|wagon|pickup|truck|"
-    r"vehicles?|deliveries|delivered|launch(?:es|ed)?|priced?|pricing|range|battery|"
-    r"batteries|km|mph|kph|phev|dm-i|dm-p|hybrid|electric|test\s+drive|review|"
-    r"registrations|sales|sold|units|model|trim|orders|production|facelift|byd|denza|"
-    r"automaker|carmaker|motor|charging|kwh|plant|dealers?|drive|driving|crash|recall|"
-    r"laps?|nürburgring|nurburgring|track|horsepower|hp|engine|v8|v6|turbo|mpg|awd|4x4|"
-    r"towing|ford|lincoln|xiaomi|gt|gtd|mach-e|raptor|wltp|cltc|nedc|renault|tesla|gm|"
-    r"toyota|volkswagen|vw|stellantis|honda|nissan|hyundai|bmw|mercedes|automotive|auto|"
-    r"autos|industry|detroit|uaw)\b",
-    re.I,
-)
-# Other trades that share model names with cars: Puma sneakers, a Mustang fighter plane.
-_OTHER_TRADE = re.compile(
-    r"\b(?:sneakers?|shoes?|footwear|apparel|sportswear|jersey|football|soccer|nfl|nba|"
-    r"fighter|aircraft|warplane|dynasty|poem|poetry|zoo|aquarium|wildlife|pups?|marine)\b",
-    re.I,
-)
+# "the Oracle of Omaha", "the Oracle of Delphi": an epithet, not a company.
+_EPITHET_AFTER = re.compile(r"^of\s+(?:the\s+)?[A-Z]")
+# "a 3 tesla scanner", "1.5-tesla": a number with a unit.
+_NUMBER_BEFORE = re.compile(r"\d(?:[.,]\d+)?[\s-]*$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’]*)\s*$")
-# Chinese names that are also ordinary words: 小米 is millet in 小米粥 (millet porridge).
-_CJK_NOT_AFTER = {"小米": "粥饭飯酒糕面麵椒辣淘", "福特": "基号號"}
 _CJK_NOT_BEFORE = "·・•"  # 哈里遜·福特: a transliterated person's name
 _CJK_TITLES_BEFORE = ("总统", "總統")  # 美国前总统福特: President Ford
-_MILLET = re.compile(r"粥|种植|種植|淘洗|杂粮|雜糧|谷子|穀子|小米饭|小米飯|农民|農民|丰收|豐收|煮")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ class _Alias:
     company: str
     text: str
     case_sensitive: bool  # an ordinary word in lower case ("ford the river")
-    needs_context: bool  # counts only beside automotive words
+    needs_context: bool  # a context alias: counts only beside the company's context
     surname: bool  # a single word that people, places and institutions share
 
 
@@ -89,19 +91,43 @@ def _is_word(alias: str) -> bool:
     return alias.isalpha() and alias[:1].isupper() and not alias.isupper()
 
 
+def _words(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern for a list of words or phrases, whole words for Latin script."""
+    if not phrases:
+        return None
+    parts = sorted((re.escape(p.strip()) for p in phrases if p.strip()), key=len, reverse=True)
+    return re.compile(rf"(?<![{_EDGE}])(?:{'|'.join(parts)})(?![{_EDGE}])", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What configuration says about one company, compiled."""
+
+    context: re.Pattern[str] | None  # the company named otherwise, or a context word
+    exclude_context: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
 class EntityMatcher:
     """Finds company mentions with one compiled pattern; thread-safe and reusable."""
 
     def __init__(self, companies: Sequence[Company]) -> None:
         self._aliases: dict[str, list[_Alias]] = {}
+        self._rules: dict[str, _Rules] = {}
         for company in companies:
-            for text in {company.name, *company.aliases}:
+            names = {company.name, *company.aliases}
+            for text in names:
                 single_word = text.isalpha() and " " not in text
                 self._add(_Alias(company.id, text, _is_word(text), False, single_word))
             for text in company.context_aliases:
                 self._add(_Alias(company.id, text, True, True, True))
             for ticker in company.tickers:
                 self._add(_Alias(company.id, ticker, True, False, False))
+            self._rules[company.id] = _Rules(
+                _words([*names, *company.context]),
+                _words(company.exclude_context),
+                _words(company.exclude),
+            )
         latin = [a for a in self._aliases if not _CJK.search(a)]
         cjk = [a for a in self._aliases if _CJK.search(a)]
         parts = []
@@ -118,11 +144,12 @@ class EntityMatcher:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in the text, in order."""
-        mentions = []
-        context: bool | None = None
+        mentions: list[Mention] = []
+        context: dict[str, bool] = {}
+        excluded: dict[str, list[tuple[int, int]]] = {}
         shouting = text.isupper()
         for match in self._pattern.finditer(text):
-            found = match.group(0)
+            found, start, end = match.group(0), match.start(), match.end()
             for alias in self._aliases.get(_key(found), ()):
                 if (
                     alias.case_sensitive
@@ -130,32 +157,49 @@ class EntityMatcher:
                     and not (found.isupper() and (shouting or not alias.needs_context))
                 ):
                     continue
-                if _CJK.search(found) and _cjk_false_friend(
-                    found, text, match.start(), match.end()
-                ):
-                    continue
-                if alias.surname and _names_something_else(text, match.start(), match.end()):
-                    continue
-                if (
-                    alias.needs_context
-                    and mentions
-                    and mentions[-1].company != alias.company
-                    and (not text[mentions[-1].end : match.start()].strip())
-                ):
-                    continue  # "BYD Explorer No.1": another company's name owns the word
-                if alias.needs_context:
-                    if context is None:
-                        context = _AUTOMOTIVE_CONTEXT.search(text) is not None and (
-                            _OTHER_TRADE.search(text) is None
-                        )
-                    if not context:
+                rules = self._rules[alias.company]
+                if rules.exclude is not None:
+                    if alias.company not in excluded:
+                        excluded[alias.company] = [m.span() for m in rules.exclude.finditer(text)]
+                    if any(s <= start and end <= e for s, e in excluded[alias.company]):
                         continue
-                mentions.append(Mention(alias.company, found, match.start(), match.end()))
+                if _CJK.search(found) and _cjk_false_friend(text, start):
+                    continue
+                if not _CJK.search(found) and _names_something_else(
+                    text, start, end, alias.surname
+                ):
+                    continue
+                if alias.surname and _plural_or_thing(text, start, end, alias.needs_context):
+                    owner = mentions[-1] if mentions else None
+                    if not (owner and owner.company == alias.company and owner.end + 1 >= start):
+                        continue  # "the Jaguars", "artillery shells", "in the Amazon"
+                if alias.needs_context:
+                    if (
+                        mentions
+                        and mentions[-1].company != alias.company
+                        and not text[mentions[-1].end : start].strip()
+                    ):
+                        continue  # "BYD Explorer No.1": another company's name owns the word
+                    if alias.company not in context:
+                        context[alias.company] = _in_context(rules, text, start, end)
+                    if not context[alias.company]:
+                        continue
+                mentions.append(Mention(alias.company, found, start, end))
         return mentions
 
     def companies(self, text: str) -> list[str]:
         """The sorted ids of the companies mentioned."""
         return sorted({m.company for m in self.find(text)})
+
+
+def _in_context(rules: _Rules, text: str, start: int, end: int) -> bool:
+    """A context alias counts where the company is named otherwise or one of its context
+    words appears (the alias itself aside), and none of its exclude_context words."""
+    if rules.exclude_context is not None and rules.exclude_context.search(text):
+        return False
+    if rules.context is None:
+        return False
+    return any(m.start() != start for m in rules.context.finditer(text))
 
 
 _COLON = re.compile(r"\s*[:：]\s*")
@@ -206,37 +250,51 @@ def _node_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
     return f"(?:{body})?" if "" in node else body
 
 
-def _cjk_false_friend(found: str, text: str, start: int, end: int) -> bool:
-    after = _CJK_NOT_AFTER.get(found, "")
-    if after and end < len(text) and text[end] in after:
-        return True
+def _cjk_false_friend(text: str, start: int) -> bool:
+    """哈里遜·福特 (a transliterated name) or 美国前总统福特 (a title before a surname)."""
     if start > 0 and text[start - 1] in _CJK_NOT_BEFORE:
         return True
-    if text[max(0, start - 2) : start] in _CJK_TITLES_BEFORE:
-        return True
-    return found == "小米" and _MILLET.search(text) is not None
+    return text[max(0, start - 2) : start] in _CJK_TITLES_BEFORE
 
 
-def _names_something_else(text: str, start: int, end: int) -> bool:
-    """A single-word alias used for a person, or a place or institution named after one."""
+# "the Amazon's", "in the Amazon.", "the Oracle is in Homer": a definite article before a
+# name that is not followed by what the name qualifies ("the Tesla board") names a place
+# or a thing.
+_THING_AFTER_THE = re.compile(
+    r"^(?:['’]s?\b|\s*[.,;:!?)\]]|\s*$|\s+(?:of|in|on|at|for|to|with|from|by|over|is|was|"
+    r"and|or)\b)",
+    re.I,
+)
+
+
+def _plural_or_thing(text: str, start: int, end: int, model: bool) -> bool:
+    """A single-word name in the plural ("the Jaguars", "Shells", "Dolphins"): a team, an
+    animal, a thing; or a company's name after "the" with nothing it qualifies ("in the
+    Amazon"). A model ("the Explorer's roof") is a thing of its maker's: it counts."""
+    if text[end : end + 1] == "s" and not text[end + 1 : end + 2].isalpha():
+        return not text[start:end].lower().endswith("s")
+    if model:
+        return False
+    before = text[max(0, start - 4) : start].lower()
+    return before.endswith("the ") and bool(_THING_AFTER_THE.match(text[end:]))
+
+
+def _names_something_else(text: str, start: int, end: int, single_word: bool) -> bool:
+    """A name used for a person, a place, an institution or a thing."""
     after = text[end : end + 40].lstrip()
-    if _NOT_COMPANY_AFTER.match(after):
+    if _NOT_COMPANY_AFTER.match(after) or _EPITHET_AFTER.match(after):
         return True
+    if not single_word:
+        return False
+    if _NUMBER_BEFORE.search(text[max(0, start - 12) : start]) and text[start].islower():
+        return True  # "a 3 tesla scanner"
     before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
     if not before:
         return False
     word = before.group(1).lower().rstrip("’'")
-    if word in _COMPANY_PEOPLE_BEFORE:
-        return False
     if re.fullmatch(r"[a-z]\.", word):  # "Gerald R. Ford": look past the initial
         earlier = _WORD_BEFORE.search(text[max(0, start - 60) : start - len(before.group(0))])
         return bool(earlier and earlier.group(1).lower() in _PERSON_BEFORE)
-    if word in ("denver", "miami", "texas", "navy", "park", "the") and text[start:end].lower() in (
-        "bronco",
-        "dolphin",
-        "ranger",
-        "seal",
-        "shark",
-    ):
+    if word in _ROLE_BEFORE:
         return True
     return word in _PERSON_BEFORE and before.group(1)[:1].isupper()

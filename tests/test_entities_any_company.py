@@ -1,0 +1,78 @@
+"""Companies added through configuration alone, told apart from their false friends.
+
+Tesla, Apple, Amazon, Shell, Meta and the rest are configured in
+`monitor/eval_data/real/companies.toml` exactly as the README tells a user to (names,
+aliases, tickers; `context_aliases`, `context` and `exclude` where a name is an ordinary
+word). Nothing about them is in the code. Real published rows decide.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.analysis import Analyzer
+from monitor.config import Company, load_config
+from monitor.eval import DEFAULT_IDS, evaluate, load_set, monitor_predictor, real_companies
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def everyone() -> Analyzer:
+    return Analyzer(real_companies(load_config(ROOT / "config" / "monitor.toml").companies))
+
+
+def test_added_companies_are_found_and_their_false_friends_are_not(everyone: Analyzer) -> None:
+    scores = evaluate(load_set("real-dev"), monitor_predictor(everyone), groups=True)
+    added = scores["  added"]
+    assert added.precision >= 0.95 and added.recall >= 0.93, added
+    assert scores["entities"].precision >= 0.95 and scores["entities"].recall >= 0.95
+
+
+@pytest.mark.parametrize("company", ["tesla", "apple", "amazon", "shell", "meta", "oracle"])
+def test_false_friends_of_each_company(everyone: Analyzer, company: str) -> None:
+    """Nikola Tesla, Apple Daily, the Amazon River, artillery shells, a meta-analysis, the
+    Oracle of Omaha...: real rows that name the word and not the company."""
+    rows = [
+        r
+        for r in load_set("real-dev")
+        if r.get("trap") == "entity_trap" and company not in r["entities"]
+    ]
+    words = {c.name.lower() for c in everyone_companies() if c.id == company}
+    rows = [r for r in rows if any(w in r["text"].lower() for w in words)]
+    assert len(rows) >= 3  # each company has real false friends in the corpus
+    wrong = [r["text"] for r in rows if company in everyone.entities.companies(r["text"])]
+    assert len(wrong) * 2 < len(rows), wrong  # most are told apart; the note has the counts
+
+
+def everyone_companies() -> tuple[Company, ...]:
+    return real_companies(load_config(ROOT / "config" / "monitor.toml").companies)
+
+
+def test_generic_rules_need_no_configuration() -> None:
+    """A company configured with its name alone: people, places, institutions, units,
+    plurals and lower-case words are told apart without any `exclude`."""
+    matcher = Analyzer([Company(id="tesla", name="Tesla"), Company(id="apple", name="Apple")])
+    found = matcher.entities.companies
+    assert found("Tesla recalls 2 million cars over Autopilot") == ["tesla"]
+    assert found("Apple denies report it will buy Perplexity") == ["apple"]
+    for text in (
+        "A statue of inventor Nikola Tesla was unveiled in Gospic",
+        "Fiona Apple releases her first album in eight years",
+        "Hong Kong newspaper Apple Daily closes down",
+        "a 3 tesla MRI scanner",
+        "Frost damages the apple crop",
+        "Apple Records reissues the White Album",
+        "Singing Tesla coils at the gallery",
+    ):
+        assert found(text) == [], text
+
+
+def test_the_default_companies_are_configuration_too() -> None:
+    """Ford, Xiaomi and BYD's context words and exclusions live in config/monitor.toml."""
+    companies = {c.id: c for c in load_config(ROOT / "config" / "monitor.toml").companies}
+    assert set(companies) == DEFAULT_IDS
+    assert "小米粥" in companies["xiaomi"].exclude
+    assert "car" in companies["ford"].context and "sneakers" in companies["ford"].exclude_context
+    bare = Analyzer([Company(id="xiaomi", name="Xiaomi", aliases=("小米",))])
+    assert bare.entities.companies("早餐喝小米粥") == ["xiaomi"]  # only configuration knew
+    assert Analyzer(list(companies.values())).entities.companies("早餐喝小米粥") == []
