@@ -151,6 +151,7 @@ class Analysis:
     topic: frozenset[str]  # the headline's words without company names or stance words
     fingerprint: tuple[int, ...]  # MinHash signature of the concepts
     company_words: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()  # counterparts the headline names: "Volvo", "Mexico"
 
 
 @dataclass(frozen=True, slots=True)

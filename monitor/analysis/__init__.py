@@ -13,7 +13,8 @@ from ..config import Company
 from ..models import Analysis, ItemData, Mention, Stance, StanceResult
 from .entities import EntityMatcher
 from .stance import StanceClassifier
-from .text import STANCE_WORDS, concepts, minhash
+from .stories import PLACES
+from .text import STANCE_WORDS, concepts, minhash, names
 
 __all__ = ["Analyzer"]
 
@@ -38,6 +39,13 @@ class Analyzer:
                 if " " not in alias.strip():  # "Blade Battery" must not hide "battery"
                     words |= concepts(alias)
         self._company_words = frozenset(words)
+        # Every word of every name ("Motor" of "Ford Motor Co"): never a counterpart.
+        self._name_words = frozenset(
+            word
+            for company in companies
+            for alias in (company.name, *company.aliases, *company.context_aliases)
+            for word in concepts(alias)
+        ) | PLACES
         # Syndicated copies repeat headlines word for word: each is read once per process.
         self._find = lru_cache(maxsize=8192)(self._find_uncached)
         self._stance = lru_cache(maxsize=8192)(self._stance_uncached)
@@ -100,6 +108,7 @@ class Analyzer:
             topic=concepts(_blank(title, mentions)) - self._company_words - STANCE_WORDS,
             fingerprint=minhash(words),
             company_words=self._company_words,
+            names=names(title, self._name_words),
         )
 
     def _find_uncached(self, text: str) -> list[Mention]:

@@ -11,6 +11,7 @@ __all__ = [
     "CLAIM",
     "CLAIM_REFERENCE",
     "CONFIRMATION",
+    "CORPORATE_ACT",
     "DENIAL_NEGATED",
     "DENIAL_STRONG",
     "NON_ANSWER",
@@ -253,7 +254,10 @@ ANNOUNCEMENT = _rx(
     rf"[^.;]{{0,60}}?\b(?:{CORPORATE_OBJECT})\b|宣布|签署|簽署|签约|簽約|"
     r"\b(?:reached|signed|entered\s+into)\s+(?:an?\s+|the\s+)?(?:definitive\s+|final\s+)?"
     r"(?:agreement|deal)\b",
-    # the company acts: buys a rival, cuts jobs, closes stores, names a chief executive
+)
+# The company acts ("Meta cuts 11,000 jobs", "Shell to buy East Resources", "BP names
+# Auchincloss CEO"): a confirmation only when nothing reports it ("..., sources say").
+CORPORATE_ACT = _rx(
     r"\b(?:acquires|acquired|acquiring|agree[sd]?\s+to\s+(?:buy|acquire|sell|merge)|"
     r"to\s+(?:buy|acquire)|will\s+(?:buy|acquire)|buys|bought|cuts?|cutting|to\s+cut|"
     r"will\s+cut|slash(?:es|ed|ing)?|lays?\s+off|laying\s+off|laid\s+off|(?:is|are)\s+closing|"

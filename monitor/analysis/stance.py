@@ -144,6 +144,14 @@ class StanceClassifier:
             )
         if claim and not speaks_for:
             return StanceResult(Stance.CLAIM, 0.8, claim.group(0).strip(" ,-–—:("))
+        act = cues.CORPORATE_ACT.search(unhedged) if (mentions or speaks_for) else None
+        if act:  # the company acts, and nothing says it is only reported
+            return StanceResult(
+                Stance.CONFIRMATION,
+                0.7,
+                act.group(0).strip(),
+                _speaker(mentions, act.start(), speaks_for),
+            )
         if non_answer:
             return StanceResult(Stance.NEUTRAL, 0.6, non_answer.group(0))
         return StanceResult(Stance.NEUTRAL, 0.5, "")

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from ..models import Analysis, Stance
 from ..store import StoryRow, iso
-from .text import STANCE_WORDS, band_keys, concepts, containment, jaccard
+from .text import STANCE_WORDS, band_keys, concepts, containment, jaccard, names
 
 __all__ = ["Placement", "StoryIndex", "StoryMatcher"]
 
@@ -80,17 +80,30 @@ class StoryMatcher:
         for story in candidates:
             if not _compatible(kind, party, story) or not _same_actors(analysis, story):
                 continue
+            if _set_apart(analysis, story):
+                continue  # one template, another place or counterpart: another story
             score = jaccard(analysis.concepts, frozenset(story.concepts.split()))
             if score >= best_score:
                 best, best_score = story, score
         return best
 
     def _rewrite_of(self, analysis: Analysis, candidates: list[StoryRow]) -> StoryRow | None:
-        best, best_score = None, REWRITE_CONTAINMENT
+        """A claim reworded by another outlet or relayed in a post: the same companies,
+        and either most of its words, or the same action or counterpart ("Volvo",
+        "Perplexity", "Mexico") with nothing that sets the two apart."""
+        best, best_score = None, 0.0
         for story in candidates:
             if set(story.companies) != set(analysis.companies):
                 continue
-            score = containment(analysis.topic, _topic(story, analysis))
+            theirs = _topic(story, analysis)
+            if _set_apart(analysis, story):
+                continue
+            score = containment(analysis.topic, theirs)
+            if score < REWRITE_CONTAINMENT and not (
+                analysis.names & names(story.title, analysis.company_words | PLACES)
+                or analysis.topic & theirs & ACTIONS
+            ):
+                continue
             if score >= best_score:
                 best, best_score = story, score
         return best
@@ -137,6 +150,32 @@ class StoryMatcher:
                 if generic or containment(topic, claim_words) >= LINK_CONTAINMENT:
                     waiting.append(story)
         return waiting
+
+
+# What a claim says happens, as text.concepts folds it.
+ACTIONS = frozenset(
+    "talk partner plant trade layoff job cut delay cancel exit enter split recall invest "
+    "leader pause".split()
+)
+PLACES = frozenset(
+    "us spain hungary mexico germany china uk france italy turkey brazil japan india poland "
+    "thailand canada europe indonesia korea vietnam russia".split()
+)
+
+
+def _set_apart(analysis: Analysis, story: StoryRow) -> bool:
+    """Two claims about the same companies are different claims when they name different
+    places, or different counterparts ("a battery plant with CATL" and "a factory in
+    Mexico"); a claim never differs from another by what it does not say."""
+    theirs = frozenset(story.concepts.split())
+    places, their_places = analysis.topic & PLACES, theirs & PLACES
+    if places and their_places and not places & their_places:
+        return True
+    actions, their_actions = analysis.topic & ACTIONS, theirs & ACTIONS
+    if actions and their_actions and not actions & their_actions:
+        return True
+    their_names = names(story.title, analysis.company_words | PLACES)
+    return bool(analysis.names and their_names and not analysis.names & their_names)
 
 
 def _topic(story: StoryRow, analysis: Analysis) -> frozenset[str]:

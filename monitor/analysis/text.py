@@ -21,6 +21,7 @@ __all__ = [
     "containment",
     "jaccard",
     "minhash",
+    "names",
     "normalise",
     "signature_from_bytes",
     "signature_to_bytes",
@@ -71,7 +72,7 @@ _CONCEPT_WORDS = {
     "launch": "launch launches launching debut",
     "delay": "delay delays delayed postpone postpones postponed",
     "cancel": "scrap scraps scrapped axe axes axed kill kills killed cancel cancels cancelled "
-    "canceled end ends ending halt halts halted ditch ditches ditched",
+    "canceled end ends ending ditch ditches ditched",
     "layoff": "layoff layoffs",
     "start": "start starts started restart restarts restarted revive revives revived reopen "
     "reopens reopened resume resumes resumed relaunch",
@@ -79,7 +80,12 @@ _CONCEPT_WORDS = {
     "exit": "exit exits exited leave leaves leaving quit quits withdraw withdraws",
     "cut": "cut cuts lower lowers lowered reduce reduces reduced slash slashes slashed trim "
     "trims trimmed",
-    "job": "job jobs",
+    "job": "job jobs workforce positions roles employees staff",
+    "invest": "invest invests invested investing investment investments",
+    "leader": "ceo ceos chief replace replaces replaced replacement successor succession "
+    "fire fired oust ousted resign resigns resigned",
+    "pause": "pause pauses paused suspend suspends suspended freeze freezes froze halt halts "
+    "halted hold holds",
     # demonyms: "Spanish plant" and "plant in Spain" are the same place
     "spain": "spain spanish",
     "hungary": "hungary hungarian",
@@ -123,6 +129,8 @@ def normalise(text: str) -> str:
 def _stem(word: str) -> str:
     if word in _SYNONYMS:
         return _SYNONYMS[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"  # batteries, factories
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -192,3 +200,37 @@ STANCE_WORDS = concepts(
     "rumor rumors speculation confirm confirms confirmed calls called statement "
     "spokesperson report reports say says said told post posted market"
 )
+
+
+# Capitalised words that name no counterpart: sentence openers, days, months, outlets.
+_NOT_NAMES = frozenset(
+    """the a an in on at for from by with as and but or of to this that these those it its
+    he she they we his her their our after before while when where how why what who report
+    reports exclusive update breaking sources source people monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august
+    september october november december reuters bloomberg news ft financial times wall
+    street journal wsj cnbc nikkei ap afp the information says said mr ms mrs dr ceo inc
+    corp co ltd plc group according""".split()
+)
+_CAPITALISED = re.compile(r"(?<![\w.'’])([A-Z][A-Za-z0-9&-]{2,})")
+
+
+def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The counterparts a headline names besides the configured companies: capitalised
+    words that do not open a sentence and are not days, months or outlets ("Volvo",
+    "Perplexity", "Dongfeng"), folded like concepts; `ignore` holds the companies' own
+    words. In a title-case or all-capitals headline every word is capitalised, so
+    nothing is read as a name there."""
+    words = _WORD.findall(normalise(text))
+    found = [
+        m.group(1)
+        for m in _CAPITALISED.finditer(text)
+        if not _OPENS_SENTENCE.search(text[: m.start()])
+    ]
+    if words and len(found) > 0.5 * len(words):
+        return frozenset()
+    folded = {_stem(w.lower()) for w in found if w.lower() not in _NOT_NAMES}
+    return frozenset(folded - ignore - STOPWORDS)
+
+
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“(\[—–-])\s*$")
