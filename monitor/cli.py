@@ -155,6 +155,35 @@ def classify(config_path: str | None, db_path: str | None) -> None:
 
 @cli.command()
 @common_options
+@click.option(
+    "--out",
+    metavar="PATH",
+    help="Where to write the weights [default: the package's analysis/stance_model.json].",
+)
+@click.option(
+    "--cv",
+    is_flag=True,
+    help="Only report grouped 5-fold cross-validation on real-dev, beside the rules alone.",
+)
+def train(config_path: str | None, db_path: str | None, out: str | None, cv: bool) -> None:
+    """Fit the learned stance layer on the labelled corpus (needs the [train] extra)."""
+    from .analysis.learned import MODEL_PATH
+    from .train import cross_validate
+    from .train import train as fit
+
+    config = load_config(_config_path(config_path))
+    if cv:
+        for name, scores in cross_validate(config.companies).items():
+            click.echo(f"{name:8} " + "  ".join(f"{k} F1 {v:.3f}" for k, v in scores.items()))
+        return
+    report = fit(config.companies, Path(out) if out else MODEL_PATH)
+    click.echo(
+        f"trained on {report['rows']} rows: {report['features']} features in {report['path']}"
+    )
+
+
+@cli.command()
+@common_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status(config_path: str | None, db_path: str | None, as_json: bool) -> None:
     """Per source: last poll, last success, errors, items, next poll; the outbox."""

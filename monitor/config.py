@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import soupsieve
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -166,6 +165,8 @@ class Selectors(_Model):
             return None
         if not value.strip():
             raise ValueError("expected a CSS selector, not an empty string")
+        import soupsieve  # only when a page source has selectors: it is slow to import
+
         try:
             soupsieve.compile(value)
         except Exception as exc:  # soupsieve's SelectorSyntaxError and friends

@@ -12,9 +12,9 @@ from functools import lru_cache
 from ..config import Company
 from ..models import Analysis, ItemData, Mention, Stance, StanceResult
 from .entities import EntityMatcher
+from .learned import default_model
 from .stance import StanceClassifier
-from .stories import PLACES
-from .text import STANCE_WORDS, concepts, minhash, names
+from .text import PLACES, STANCE_WORDS, concepts, minhash, names
 
 __all__ = ["Analyzer"]
 
@@ -30,7 +30,9 @@ _UNMENTIONED = Analysis(
 
 
 class Analyzer:
-    def __init__(self, companies: Sequence[Company]) -> None:
+    def __init__(self, companies: Sequence[Company], *, learned: bool = True) -> None:
+        """`learned=False`: the rules alone decide stance (what `monitor train` learns
+        from); by default the learned layer shipped with the package reads their verdict."""
         self.entities = EntityMatcher(companies)
         words: set[str] = set()
         for company in companies:
@@ -50,7 +52,9 @@ class Analyzer:
         self._find = lru_cache(maxsize=8192)(self._find_uncached)
         self._stance = lru_cache(maxsize=8192)(self._stance_uncached)
         self.stance = StanceClassifier(
-            self._company_words, lambda text: {m.company for m in self._find(text)}
+            self._company_words,
+            lambda text: {m.company for m in self._find(text)},
+            default_model() if learned else None,
         )
 
     def analyse_text(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import Cue
+
 __all__ = [
     "ANNOUNCEMENT",
     "ANONYMOUS",
@@ -28,26 +30,23 @@ __all__ = [
 ]
 
 
-# Each pattern built by `_rx` and the phenomena it is made of, one per argument.
-_PHENOMENA: dict[re.Pattern[str], tuple[str, ...]] = {}
-
-
-def _rx(*alternatives: str) -> re.Pattern[str]:
-    pattern = re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
-    _PHENOMENA[pattern] = alternatives
-    return pattern
+def _rx(*alternatives: str) -> Cue:
+    """A cue: one alternation of phenomena, searched phenomenon by phenomenon behind
+    literal prefilters (prefilter.py). Case-sensitive on purpose: the rules match
+    normalised (lower-case) text, and a case-insensitive search costs twice as much."""
+    return Cue(alternatives)
 
 
 def phenomena() -> list[tuple[str, int, re.Pattern[str]]]:
     """(cue name, argument index, pattern) for each phenomenon of every exported cue:
     what tests/test_cue_support.py checks against the real corpus."""
-    found = []
+    found: list[tuple[str, int, re.Pattern[str]]] = []
     for name in __all__:
         cue = globals()[name]
-        if not isinstance(cue, re.Pattern):
-            continue
-        for index, alternative in enumerate(_PHENOMENA.get(cue, (cue.pattern,))):
-            found.append((name, index, re.compile(alternative, cue.flags)))
+        if isinstance(cue, Cue):
+            found += [(name, i, part) for i, (part, _) in enumerate(cue.parts)]
+        elif isinstance(cue, re.Pattern):
+            found.append((name, 0, cue))
     return found
 
 

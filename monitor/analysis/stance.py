@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 from ..models import Mention, Stance, StanceResult
 from . import cues
+from .learned import StanceModel
 from .text import concepts, normalise
 
 __all__ = ["StanceClassifier", "classify_stance"]
@@ -36,9 +37,11 @@ class StanceClassifier:
         self,
         company_words: frozenset[str] = frozenset(),
         companies_of: Callable[[str], set[str]] = lambda text: set(),
+        model: StanceModel | None = None,
     ) -> None:
         self.ignored = _STANCE_WORDS | company_words
         self.companies_of = companies_of
+        self.model = model  # the learned layer over the rules' verdict (learned.py)
 
     def classify(
         self,
@@ -49,6 +52,8 @@ class StanceClassifier:
         claim: str | None = None,
     ) -> StanceResult:
         result = self._classify(text, mentions, speaks_for)
+        if self.model is not None:
+            result = self.model.decide(text, result)
         if claim is None or result.stance is Stance.NEUTRAL:
             return result
         # Real denials are mostly generic ("This is false.", "rejected these rumours") and

@@ -15,7 +15,16 @@ from typing import Protocol
 
 from ..models import Analysis, Stance
 from ..store import StoryRow, iso
-from .text import STANCE_WORDS, band_keys, concepts, containment, jaccard, names
+from .text import (
+    ACTIONS,
+    PLACES,
+    STANCE_WORDS,
+    band_keys,
+    concepts,
+    containment,
+    jaccard,
+    names,
+)
 
 __all__ = ["Placement", "StoryIndex", "StoryMatcher"]
 
@@ -150,17 +159,6 @@ class StoryMatcher:
                 if generic or containment(topic, claim_words) >= LINK_CONTAINMENT:
                     waiting.append(story)
         return waiting
-
-
-# What a claim says happens, as text.concepts folds it.
-ACTIONS = frozenset(
-    "talk partner plant trade layoff job cut delay cancel exit enter split recall invest "
-    "leader pause".split()
-)
-PLACES = frozenset(
-    "us spain hungary mexico germany china uk france italy turkey brazil japan india poland "
-    "thailand canada europe indonesia korea vietnam russia".split()
-)
 
 
 def _set_apart(analysis: Analysis, story: StoryRow) -> bool:

@@ -13,7 +13,9 @@ from array import array
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "ACTIONS",
     "BANDS",
+    "PLACES",
     "SIGNATURE_SIZE",
     "STANCE_WORDS",
     "band_keys",
@@ -199,6 +201,17 @@ STANCE_WORDS = concepts(
     "deny denies denied denial false baseless untrue completely categorically story "
     "rumor rumors speculation confirm confirms confirmed calls called statement "
     "spokesperson report reports say says said told post posted market"
+)
+
+
+# What a claim says happens, as text.concepts folds it.
+ACTIONS = frozenset(
+    "talk partner plant trade layoff job cut delay cancel exit enter split recall invest "
+    "leader pause".split()
+)
+PLACES = frozenset(
+    "us spain hungary mexico germany china uk france italy turkey brazil japan india poland "
+    "thailand canada europe indonesia korea vietnam russia".split()
 )
 
 
