@@ -30,6 +30,7 @@ __all__ = ["Placement", "StoryIndex", "StoryMatcher"]
 
 DUPLICATE_SIMILARITY = 0.5  # copies: same substance, light edits
 REWRITE_CONTAINMENT = 0.5  # a claim reworded by another outlet: its headline's words
+MIN_OVERLAP = 0.15  # ... or, naming the same counterpart or action, at least a few of them
 LINK_CONTAINMENT = 0.3  # a denial that says what it denies: its headline's words
 
 
@@ -108,9 +109,10 @@ class StoryMatcher:
             if _set_apart(analysis, story):
                 continue
             score = containment(analysis.topic, theirs)
-            if score < REWRITE_CONTAINMENT and not (
-                analysis.names & names(story.title, analysis.company_words | PLACES)
-                or analysis.topic & theirs & ACTIONS
+            shared_name = analysis.names & names(story.title, analysis.company_words | PLACES)
+            shared_action = analysis.topic & theirs & ACTIONS
+            if score < MIN_OVERLAP or (
+                score < REWRITE_CONTAINMENT and not (shared_name or shared_action)
             ):
                 continue
             if score >= best_score:
