@@ -193,6 +193,9 @@ class Source(_Model):
     authority: Literal["official", "press", "aggregator", "social"] = "press"
     company: str | None = None
     selectors: Selectors | None = None
+    # Query parameters that are tracking on this source only ("cid", "from"): stripped from
+    # its links and identities, beside the ones that are tracking everywhere.
+    strip_params: tuple[str, ...] = ()
     enabled: bool = True
     max_results: int = Field(default=50, ge=10, le=100)
     max_pages: int = Field(default=3, ge=1, le=20)

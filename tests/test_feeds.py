@@ -80,7 +80,8 @@ def test_rss091_latin1_without_dates() -> None:
     assert len(items) == 3
     assert "£25,000" in items[0].title
     assert all(i.published_at is None for i in items)
-    assert items[0].key.startswith("https://motortrade-bulletin.example/")  # www. and http gone
+    # www. gone; the scheme is kept (http and https may be different pages)
+    assert items[0].key.startswith("http://motortrade-bulletin.example/")
 
 
 def test_json_feed() -> None:
@@ -207,9 +208,11 @@ def test_a_date_not_yet_due_is_refused_until_the_clock_reaches_it() -> None:
     source = make_config([{"name": "f", "url": FEED_URL}]).sources[0]
     body = (FEEDS / "absurd_dates.xml").read_bytes()
     result = FetchResult("f", FEED_URL, 200, body, {"content-type": "application/xml"})
-    last = lambda now: parse_response(  # noqa: E731
-        source, result, SourceState("f"), SourceContext(), now
-    ).items[-1].published_at
+
+    def last(now: datetime) -> datetime | None:
+        parsed = parse_response(source, result, SourceState("f"), SourceContext(), now)
+        return parsed.items[-1].published_at
+
     assert last(utc(2026, 11, 1)) is None  # 17 days ahead of the clock: a placeholder
     assert last(utc(2026, 11, 17)) == utc(2026, 11, 18, 9, 15)  # within a day: time zones
 
@@ -221,7 +224,16 @@ def test_a_date_not_yet_due_is_refused_until_the_clock_reaches_it() -> None:
             "https://WWW.Example.COM/a/b/?utm_source=x&utm_medium=rss&fbclid=1&gclid=2&id=7",
             "https://example.com/a/b?id=7",
         ),
-        ("http://example.com:80/story/#comments", "https://example.com/story"),
+        ("http://example.com:80/story/#comments", "http://example.com/story"),
+        # parameters that name the article on some newsrooms are kept
+        (
+            "https://news.example.com/article?cid=123&utm_source=x",
+            "https://news.example.com/article?cid=123",
+        ),
+        (
+            "https://example.com/a?from=rss&share=1&src=feed",
+            "https://example.com/a?from=rss&share=1&src=feed",
+        ),
         ("https://example.com/?b=2&a=1", "https://example.com/?a=1&b=2"),
         ("https://example.com:8443/x", "https://example.com:8443/x"),
     ],
@@ -323,3 +335,30 @@ def test_links_shown_to_people_lose_tracking_parameters_but_keep_their_form() ->
     url = "https://www.Example.com/News/Story/?utm_source=rss&id=7&fbclid=x#top"
     assert without_tracking(url) == "https://www.Example.com/News/Story/?id=7#top"
     assert without_tracking("https://example.com/a") == "https://example.com/a"
+
+
+def test_articles_that_differ_only_by_cid_stay_two_items() -> None:
+    """A newsroom that names its articles by a query parameter (cid=123, cid=456): two
+    identities, not one, or the second would be taken as already known."""
+    source = make_config([{"name": "f", "url": FEED_URL}]).sources[0]
+    body = rss_items(
+        ("Ford names new chief of its EV unit", "https://media.example.com/article?cid=123"),
+        ("Ford recalls 20,000 Explorers", "https://media.example.com/article?cid=456"),
+    )
+    items = parse_feed(source, FetchResult("f", FEED_URL, 200, body)).items
+    assert len({i.key for i in items}) == 2
+
+
+def test_a_source_strips_its_own_tracking_parameters() -> None:
+    source = make_config([{"name": "f", "url": FEED_URL, "strip_params": ["cid"]}]).sources[0]
+    body = rss_items(("Ford names new chief", "https://media.example.com/a?cid=99&id=7"))
+    [item] = parse_feed(source, FetchResult("f", FEED_URL, 200, body)).items
+    assert item.key == "https://media.example.com/a?id=7"
+    assert item.url == "https://media.example.com/a?id=7"
+
+
+def rss_items(*items: tuple[str, str]) -> bytes:
+    entries = "".join(
+        f"<item><title>{t}</title><link>{u.replace('&', '&amp;')}</link></item>" for t, u in items
+    )
+    return f'<rss version="2.0"><channel><title>t</title>{entries}</channel></rss>'.encode()

@@ -196,7 +196,8 @@ def _entry_to_item(
     guid = clean_text(entry.get("id") or "")
     url = ""
     if href:
-        url = without_tracking(safe_link(resolve_url(href, feed_url)) or "")
+        link = safe_link(resolve_url(href, feed_url)) or ""
+        url = without_tracking(link, source.strip_params)
         if not url:
             return None  # javascript:, data: and the like: a hostile item, not a story
     elif safe_link(guid):
@@ -210,7 +211,7 @@ def _entry_to_item(
     if origin.get("title"):
         outlet = clean_text(origin.get("title"))
         outlet_url = safe_link(origin.get("href") or "") or ""
-    key = canonical_url(url) if url else f"guid:{source.name}:{guid}"
+    key = canonical_url(url, source.strip_params) if url else f"guid:{source.name}:{guid}"
     if url and urlsplit(url).hostname == _GOOGLE_NEWS:
         title = strip_outlet_suffix(title, outlet)
         url, key = _google_news_identity(url, title, outlet, outlet_url)

@@ -52,8 +52,8 @@ def parse_page(source: Source, result: FetchResult) -> ParsedSource:
     items = [
         ItemData(
             source=source.name,
-            key=canonical_url(url),
-            url=without_tracking(url),
+            key=canonical_url(url, source.strip_params),
+            url=without_tracking(url, source.strip_params),
             title=clip(title, MAX_TITLE),
             summary=clip(summary, MAX_SUMMARY),
             published_at=published,

@@ -1,7 +1,11 @@
 """Canonical URLs: one identity for one article, however it was linked.
 
 Tracking parameters come from Miniflux's internal/reader/urlcleaner (itself after
-the ClearURLs and AdGuard URL-tracking lists) and Google/Meta/Microsoft docs.
+the ClearURLs and AdGuard URL-tracking lists) and Google/Meta/Microsoft docs. Only names
+that are tracking on every site are stripped: `cid`, `from`, `src`, `share`, `sh`, `oc` or
+`cmp` name the article itself on some newsrooms ("/article?cid=123"), so a source lists
+them in its own `strip_params` when they are tracking there. Two different pages are
+never merged into one identity; the scheme is kept.
 """
 
 from __future__ import annotations
@@ -41,7 +45,6 @@ _TRACKING_NAMES = frozenset(
         "ocid",
         "ncid",
         "cmpid",
-        "cmp",
         "mkt_tok",
         "rb_clickid",
         "s_cid",
@@ -55,8 +58,6 @@ _TRACKING_NAMES = frozenset(
         "ref_url",
         "smid",
         "spm",
-        "share",
-        "src",
         "taid",
         "wt_mc",
         "at_medium",
@@ -66,26 +67,26 @@ _TRACKING_NAMES = frozenset(
         "at_custom3",
         "at_custom4",
         "xtor",
-        "sh",
         "ito",
         "feature",
         "rss",
-        "from",
         "tpcc",
         "tracking_source",
         "campaign_id",
-        "cid",
         "fsrc",
         "feedtype",
-        "oc",
     }
 )
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
-def is_tracking_param(name: str) -> bool:
+def is_tracking_param(name: str, extra: tuple[str, ...] = ()) -> bool:
     lowered = name.lower()
-    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+    return (
+        lowered in _TRACKING_NAMES
+        or lowered.startswith(_TRACKING_PREFIXES)
+        or lowered in extra
+    )
 
 
 def resolve_url(href: str, base: str) -> str:
@@ -97,9 +98,10 @@ def resolve_url(href: str, base: str) -> str:
         return ""
 
 
-def canonical_url(url: str) -> str:
+def canonical_url(url: str, extra_tracking: tuple[str, ...] = ()) -> str:
     """Lower-case scheme and host, no www., default port, fragment, tracking
-    parameters or trailing slash; remaining query parameters sorted."""
+    parameters (and the source's `extra_tracking` names) or trailing slash; remaining
+    query parameters sorted."""
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -107,7 +109,7 @@ def canonical_url(url: str) -> str:
         return url
     if parts.scheme.lower() not in ("http", "https"):
         return url
-    scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme.lower()
+    scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     if host.startswith("www."):
         host = host[4:]
@@ -126,12 +128,12 @@ def canonical_url(url: str) -> str:
     query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_param(k)
+        if not is_tracking_param(k, extra_tracking)
     )
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
-def without_tracking(url: str) -> str:
+def without_tracking(url: str, extra_tracking: tuple[str, ...] = ()) -> str:
     """The link to show a person: as published, minus tracking parameters (the host,
     path and order of the rest are kept, so the link works as the outlet wrote it)."""
     if "?" not in url:
@@ -143,7 +145,7 @@ def without_tracking(url: str) -> str:
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_param(k)
+        if not is_tracking_param(k, extra_tracking)
     ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
