@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,6 +21,9 @@ from . import __version__
 from .config import DEFAULT_CONFIG_PATH, DEFAULT_DB_PATH, load_config, load_environment
 from .errors import ConfigError, MonitorError
 from .logs import Scrubber, setup_logging
+
+if TYPE_CHECKING:
+    from .app import Monitor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,7 +80,7 @@ def common_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _open(config_path: str | None, db_path: str | None, **kwargs: Any):  # type: ignore[no-untyped-def]
+def _open(config_path: str | None, db_path: str | None, **kwargs: Any) -> Monitor:
     from .app import Monitor
 
     env = load_environment()

@@ -302,7 +302,9 @@ _ENV_NAMES = {
 
 def load_environment(environ: Mapping[str, str] | None = None) -> Environment:
     environ = os.environ if environ is None else environ
-    values = {field: environ[name] for name, field in _ENV_NAMES.items() if environ.get(name)}
+    values: dict[str, Any] = {
+        field: environ[name] for name, field in _ENV_NAMES.items() if environ.get(name)
+    }
     for key in ("slack_api_url", "x_api_url"):
         if key in values and not values[key].endswith("/"):
             values[key] += "/"
@@ -366,8 +368,8 @@ def load_config(path: str | Path | None = None) -> Config:
 
 def _reference_problems(data: Mapping[str, Any], path: str) -> list[str]:
     """Cross-references that pydantic checks only once every field is valid: run always."""
-    companies = data.get("companies") if isinstance(data.get("companies"), list) else []
-    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    companies: list[Any] = data["companies"] if isinstance(data.get("companies"), list) else []
+    sources: list[Any] = data["sources"] if isinstance(data.get("sources"), list) else []
     ids = [c.get("id") for c in companies if isinstance(c, Mapping)]
     names = [s.get("name") for s in sources if isinstance(s, Mapping)]
     problems = [f"{path}: companies: duplicate id {i!r}" for i in _repeated(ids)]

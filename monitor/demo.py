@@ -23,6 +23,7 @@ from pydantic import SecretStr
 
 from .app import Monitor, PollSummary, build_notifiers
 from .config import Config, Environment, config_from_dict
+from .notify import Notifier
 from .notify.console import ConsoleNotifier
 
 __all__ = ["DemoServer", "demo_config", "run_demo"]
@@ -256,7 +257,7 @@ def run_demo(
             update={"x_bearer_token": SecretStr("demo-token"), "x_api_url": f"{server.url}/x/2/"}
         )
         config = demo_config(server.url, _slack_channel(env))
-        notifiers = {"console": ConsoleNotifier(out)}
+        notifiers: dict[str, Notifier] = {"console": ConsoleNotifier(out)}
         if env.slack_bot_token or env.slack_webhook_url:
             notifiers.update(build_notifiers(config, env))
         with Monitor(

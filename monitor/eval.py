@@ -94,7 +94,7 @@ def evaluate(
                 stance[s]["fn"] += 1
         if label != row["stance"] or gold != found:
             errors.append((row, entities, label))
-    result = {"entities": _scores(entity["tp"], entity["fp"], entity["fn"])}
+    result: dict[str, Any] = {"entities": _scores(entity["tp"], entity["fp"], entity["fn"])}
     if groups:
         for key, counts in group.items():
             result[f"  {key}"] = _scores(counts["tp"], counts["fp"], counts["fn"])

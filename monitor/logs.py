@@ -55,7 +55,7 @@ class Scrubber:
         return value
 
 
-class _ScrubbingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _ScrubbingHandler(logging.StreamHandler):  # type: ignore[type-arg, unused-ignore]
     def __init__(self, stream: TextIO, scrub: Scrubber) -> None:
         super().__init__(stream)
         self.scrub = scrub

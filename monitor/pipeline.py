@@ -64,12 +64,12 @@ class Pipeline:
     def due_sources(self, now: datetime | None = None) -> list[Source]:
         now = now or self.clock()
         states = self.store.source_states()
-        return [
-            s
-            for s in self.config.sources
-            if s.enabled
-            and (states[s.name].next_poll_at is None or states[s.name].next_poll_at <= now)
-        ]
+        due = []
+        for source in self.config.sources:
+            next_poll = states[source.name].next_poll_at
+            if source.enabled and (next_poll is None or next_poll <= now):
+                due.append(source)
+        return due
 
     def poll(self, sources: Sequence[Source] | None = None) -> list[PollResult]:
         """Poll the given sources (default: all enabled) once, and record what is new."""

@@ -95,7 +95,8 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
         "FROM outbox WHERE status IN ('pending', 'sending') GROUP BY 1",
         channels,
     )
-    pending = next((r for r in waiting if r["configured"]), {"n": 0, "oldest": None})
+    none_waiting: dict[str, Any] = {"n": 0, "oldest": None}
+    pending = next((r for r in waiting if r["configured"]), none_waiting)
     orphaned = sum(r["n"] for r in waiting if not r["configured"])
     oldest = pending["oldest"]
     failed = store.query(
@@ -128,7 +129,7 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
         "last_digest": digest[0] if digest else None,
         "warnings": _warnings(sources, oldest),
     }
-    return Scrubber(monitor.env.secrets).deep(report)  # type: ignore[no-any-return]
+    return Scrubber(monitor.env.secrets).deep(report)
 
 
 def _warnings(sources: list[dict[str, Any]], oldest_pending: str | None) -> list[str]:

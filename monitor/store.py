@@ -306,7 +306,7 @@ class Store:
         row = self.conn.execute(
             "SELECT status_by FROM stories WHERE id = ?", (story_id,)
         ).fetchone()
-        return [tuple(s) for s in json.loads(row[0] or "[]")] if row else []  # type: ignore[misc]
+        return [tuple(s) for s in json.loads(row[0] or "[]")] if row else []
 
     def update_story(self, story_id: int, **values: Any) -> None:
         assignments = ", ".join(f"{column} = ?" for column in values)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import Company
 from ..models import Mention
@@ -233,7 +234,7 @@ def _trie_pattern(aliases: list[str]) -> str:
     """One regular expression for many aliases, as a trie of their characters: the
     engine follows one branch per character instead of trying every alias in turn,
     and still prefers the longest alias."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: dict[str, dict[str, Any]] = {}
     for alias in aliases:
         node = trie
         for atom in _atoms(alias):
@@ -242,7 +243,7 @@ def _trie_pattern(aliases: list[str]) -> str:
     return _node_pattern(trie)
 
 
-def _node_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+def _node_pattern(node: dict[str, Any]) -> str:
     branches = [atom + _node_pattern(child) for atom, child in node.items() if atom]
     if not branches:
         return ""

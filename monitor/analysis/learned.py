@@ -53,8 +53,8 @@ class StanceModel:
         if tuple(data["classes"]) != tuple(c.value for c in CLASSES):
             raise ValueError(f"{path}: classes {data['classes']} are not {CLASSES}")
         return cls(
-            {name: tuple(w) for name, w in data["weights"].items()},  # type: ignore[misc]
-            tuple(data["bias"]),  # type: ignore[arg-type]
+            {name: tuple(w) for name, w in data["weights"].items()},
+            tuple(data["bias"]),
         )
 
     def decide(self, text: str, rule: StanceResult) -> StanceResult:

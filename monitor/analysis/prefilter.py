@@ -10,14 +10,15 @@ and the pattern is always searched: the result is the same either way.
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
-try:  # the parser `re` compiles with (Python 3.11+)
-    from re import _constants as _c
-    from re import _parser as _p
+try:  # the parser `re` compiles with (Python 3.11+; private, so looked up, not imported)
+    _c: Any = importlib.import_module("re._constants")
+    _p: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover - another Python: no prefilter, same results
-    _c = _p = None  # type: ignore[assignment]
+    _c = _p = None
 
 __all__ = ["Cue", "required_literals"]
 

@@ -88,7 +88,9 @@ def send_mail(message: EmailMessage, env: Environment) -> None:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+        error = exc.smtp_error
+        text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
+        return f"{exc.smtp_code} {text}"
     return str(exc) or type(exc).__name__
 
 

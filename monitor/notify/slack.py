@@ -249,7 +249,8 @@ class SlackNotifier:
                 response = self.client.conversations_list(
                     limit=1000, cursor=cursor, types="public_channel,private_channel"
                 )
-                for channel in response.get("channels", []):
+                channels: list[dict[str, Any]] = response.get("channels", [])
+                for channel in channels:
                     if channel.get("name") == name:
                         self._channel_ids[self.channel] = str(channel["id"])
                         return str(channel["id"])

@@ -155,7 +155,7 @@ def _atom_entry(entry: etree._Element) -> dict[str, Any]:
     result: dict[str, Any] = {
         "title": _atom_text(title),
         "title_detail": {"type": _atom_type(title)},
-        "link": (alternate or links or [None])[0].get("href", "") if links else "",
+        "link": (alternate or links)[0].get("href", "") if links else "",
         "id": _text(entry.find(f"{_ATOM}id")).strip(),
         "summary": _atom_text(entry.find(f"{_ATOM}summary"))
         or _atom_text(entry.find(f"{_ATOM}content")),

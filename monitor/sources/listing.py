@@ -118,10 +118,10 @@ def _is_chrome(tag: Tag) -> bool:
         return False
     if tag.has_attr("hidden") or str(tag.get("role", "")).lower() in _CHROME_ROLES:
         return True
-    classes = tag.get("class") or []
+    classes: list[str] = list(tag.get("class") or [])
     if _HIDDEN_CLASSES.intersection(classes):
         return True
-    words = set()
+    words: set[str] = set()
     for token in [str(tag.get("id", "")), *classes]:
         words.update(w.lower() for w in _WORD_SPLIT.split(token) if w)
     return bool(words & _CHROME_WORDS)

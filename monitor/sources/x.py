@@ -125,10 +125,10 @@ def parse_response(
         )
     if "data" not in data and data.get("errors"):
         raise ParseError(_problem(data, "X API error"), source=source.name, url=result.url)
-    includes = data.get("includes") if isinstance(data.get("includes"), dict) else {}
-    listed = includes.get("users") if isinstance(includes.get("users"), list) else []
+    includes: dict[str, Any] = data["includes"] if isinstance(data.get("includes"), dict) else {}
+    listed: list[Any] = includes["users"] if isinstance(includes.get("users"), list) else []
     users = {str(u.get("id")): u for u in listed if isinstance(u, dict)}
-    posts = data.get("data") if isinstance(data.get("data"), list) else []
+    posts: list[Any] = data["data"] if isinstance(data.get("data"), list) else []
     items = [
         _post_to_item(source, post, users, official_accounts)
         for post in posts
