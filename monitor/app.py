@@ -46,6 +46,18 @@ class PollSummary:
     def failed(self) -> list[PollResult]:
         return [r for r in self.results if r.error]
 
+    @property
+    def succeeded(self) -> list[PollResult]:
+        return [r for r in self.results if not r.error and not r.skipped]
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0, or 1 when no source could be polled (every one failed), or with `strict`
+        when any failed: what a cron job needs to tell a bad run."""
+        polled = [r for r in self.results if not r.skipped]
+        if polled and not self.succeeded:
+            return 1
+        return 1 if strict and self.failed else 0
+
     def describe(self) -> str:
         polled = sum(1 for r in self.results if not r.skipped)
         line = (
@@ -54,6 +66,9 @@ class PollSummary:
         )
         if self.failed:
             line += f", {len(self.failed)} sources failed"
+        warned = [r for r in self.results if r.warning]
+        if warned:
+            line += f", {len(warned)} read with a warning"
         skipped = [r for r in self.results if r.skipped]
         if skipped:
             line += f", {len(skipped)} skipped ({skipped[0].skipped})"

@@ -80,13 +80,23 @@ def common_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _open(config_path: str | None, db_path: str | None, **kwargs: Any) -> Monitor:
+def _open(
+    config_path: str | None, db_path: str | None, *, existing: bool = False, **kwargs: Any
+) -> Monitor:
+    """The monitor on its database. `existing`: a command that only reads (status,
+    sources, digest) never creates a database where a mistyped --db points."""
     from .app import Monitor
 
     env = load_environment()
     config = load_config(_config_path(config_path))
+    path = _db_path(db_path)
+    if existing and not path.exists():
+        raise ConfigError(
+            f"no database at {path} (check --db or MONITOR_DB; `monitor run` or "
+            "`monitor poll` creates one)"
+        )
     setup_logging(env.log_format, env.secrets)
-    return Monitor(config, env, _db_path(db_path), **kwargs)
+    return Monitor(config, env, path, **kwargs)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,14 +132,21 @@ def run(config_path: str | None, db_path: str | None, listen: str) -> None:
     "--source", "sources", multiple=True, metavar="NAME", help="Poll only this source (repeatable)."
 )
 @click.option("--no-deliver", is_flag=True, help="Store and analyse, but send no alerts.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any source failed.")
 def poll(
-    config_path: str | None, db_path: str | None, sources: tuple[str, ...], no_deliver: bool
+    config_path: str | None,
+    db_path: str | None,
+    sources: tuple[str, ...],
+    no_deliver: bool,
+    strict: bool,
 ) -> None:
-    """Poll every (or the named) source once, then deliver the alerts."""
+    """Poll every (or the named) source once, then deliver the alerts. Exit 1 when no
+    source could be polled (with --strict: when any failed)."""
     with _open(config_path, db_path) as monitor:
         summary = monitor.poll(sources, deliver=not no_deliver)
     # Each failed source has already logged its one line; the summary counts them.
     click.echo(summary.describe())
+    sys.exit(summary.exit_code(strict))
 
 
 @cli.command()
@@ -192,7 +209,7 @@ def status(config_path: str | None, db_path: str | None, as_json: bool) -> None:
     """Per source: last poll, last success, errors, items, next poll; the outbox."""
     from .status import collect_status, render_status
 
-    with _open(config_path, db_path) as monitor:
+    with _open(config_path, db_path, existing=True) as monitor:
         report = collect_status(monitor)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
@@ -206,7 +223,7 @@ def sources(config_path: str | None, db_path: str | None) -> None:
     """The configured sources, with kind, interval and health."""
     from .status import collect_status, render_sources
 
-    with _open(config_path, db_path) as monitor:
+    with _open(config_path, db_path, existing=True) as monitor:
         render_sources(collect_status(monitor))
 
 
@@ -228,7 +245,7 @@ def digest(
     # The text part goes beside it as .txt: any other suffix would be overwritten by it.
     if html_path is not None and html_path.suffix.lower() not in (".html", ".htm"):
         raise ConfigError(f"--out {out}: expected FILE.html (the text part goes beside it)")
-    with _open(config_path, db_path) as monitor:
+    with _open(config_path, db_path, existing=True) as monitor:
         report = build_digest(monitor.store, monitor.config, monitor.clock(), days)
         if html_path is not None:
             text_path = html_path.with_suffix(".txt")

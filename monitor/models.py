@@ -166,6 +166,7 @@ class PollResult:
     not_modified: bool = False
     skipped: str | None = None
     error: str | None = None
+    warning: str | None = None  # parsed, with a mark: a broken but readable document
 
     @property
     def ok(self) -> bool:

@@ -176,8 +176,8 @@ class Pipeline:
             for entry in polled:
                 new_items, new_stories, events = counts[entry.source.name]
                 outcome = entry.outcome
-                if entry.warning and outcome.ok:
-                    outcome = replace(outcome, warning=entry.warning, error=entry.warning)
+                if entry.warning and outcome.ok:  # a success, with a mark on the source
+                    outcome = replace(outcome, warning=entry.warning)
                 outcome = replace(outcome, items=entry.items, new_items=new_items)
                 state, health_event, interval = next_state(
                     entry.source, entry.state, outcome, now, self.config.monitor, self.rng
@@ -185,11 +185,11 @@ class Pipeline:
                 self.store.save_source_state(state, interval.total_seconds())
                 if health_event is not None:
                     events += self._health_event(entry.source, health_event, state, now)
-                if outcome.error:
+                if outcome.error or outcome.warning:
                     log.warning(
                         "source %s: %s",
                         entry.source.name,
-                        outcome.error,
+                        outcome.error or outcome.warning,
                         extra={"source": entry.source.name, "errors": state.consecutive_errors},
                     )
                 results.append(
@@ -201,6 +201,7 @@ class Pipeline:
                         events=events,
                         not_modified=outcome.not_modified,
                         error=outcome.error,
+                        warning=outcome.warning,
                     )
                 )
         return results

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
+from monitor.store import Store
 from tests.conftest import ROOT
 
 COMMANDS = ["run", "poll", "demo", "classify", "digest", "status", "sources", "check-config"]
@@ -120,9 +122,55 @@ def test_every_command_has_help_and_a_readme_entry(command: str) -> None:
 
 
 def test_status_on_an_empty_database(tmp_path: Path) -> None:
+    Store(tmp_path / "m.db").close()  # what `monitor poll` or `monitor run` creates
     result = monitor("status", "--json", "--db", str(tmp_path / "m.db"))
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["outbox"]["pending"] == 0
     assert {s["health"] for s in report["sources"]} >= {"new"}
     assert any("X_BEARER_TOKEN" in w for w in report["warnings"])
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "--json"], ["sources"], ["digest"]])
+def test_a_read_only_command_never_creates_a_database(tmp_path: Path, command: list[str]) -> None:
+    """A mistyped --db: one line and exit 2, and no empty database (or digest) left."""
+    missing = tmp_path / "monitr.db"
+    result = monitor(*command, "--db", str(missing))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: no database at {missing} (check --db or MONITOR_DB; `monitor run` or "
+        "`monitor poll` creates one)"
+    )
+    assert not missing.exists() and list(tmp_path.iterdir()) == []
+
+
+def _poll_config(tmp_path: Path, urls: dict[str, str]) -> Path:
+    sources = "".join(
+        f'[[sources]]\nname = "{n}"\nkind = "feed"\nurl = "{u}"\n\n' for n, u in urls.items()
+    )
+    path = tmp_path / "monitor.toml"
+    path.write_text(f'[[companies]]\nid = "ford"\nname = "Ford"\n\n{sources}', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("good", "strict", "code"),
+    [(False, False, 1), (True, False, 0), (True, True, 1)],
+    ids=["every-source-failed", "one-failed", "one-failed-strict"],
+)
+def test_poll_exit_code_tells_a_cron_job_what_happened(
+    httpserver: HTTPServer, tmp_path: Path, good: bool, strict: bool, code: int
+) -> None:
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    httpserver.expect_request("/ok.xml").respond_with_data(
+        '<rss version="2.0"><channel><title>t</title></channel></rss>',
+        content_type="application/rss+xml",
+    )
+    urls = {"gone": httpserver.url_for("/gone.xml")}
+    if good:
+        urls["ok"] = httpserver.url_for("/ok.xml")
+    config = _poll_config(tmp_path, urls)
+    args = ["poll", "--config", str(config), "--db", str(tmp_path / "m.db")]
+    result = monitor(*args, *(["--strict"] if strict else []))
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "1 sources failed" in result.stdout

@@ -23,7 +23,7 @@ from monitor.config import Environment
 from monitor.notify.console import ConsoleNotifier
 from monitor.scheduler import DatabaseLock
 from monitor.status import _when, collect_status, render_sources, render_status
-from monitor.store import iso
+from monitor.store import Store, iso
 from tests.conftest import ROOT, make_config, rss
 
 CLAIM = {
@@ -162,6 +162,7 @@ def test_relative_times() -> None:
 
 
 def test_monitor_sources_command(tmp_path: Path) -> None:
+    Store(tmp_path / "m.db").close()
     result = subprocess.run(
         [sys.executable, "-m", "monitor", "sources", "--db", str(tmp_path / "m.db")],
         capture_output=True,
