@@ -91,8 +91,8 @@ class _Decoder:
         if encoding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
+            # Some servers send raw deflate without a header: decode() retries that way.
             self._zlib = zlib.decompressobj()
-            self._raw_deflate = True  # some servers send raw deflate without a header
         elif encoding not in ("", "identity"):
             raise httpx.DecodingError(f"unsupported Content-Encoding {encoding!r}")
         self._first = True

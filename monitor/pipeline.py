@@ -61,16 +61,6 @@ class Pipeline:
         self.rng = random.Random()
         store.ensure_sources((s.name, s.kind, s.url) for s in config.sources)
 
-    def due_sources(self, now: datetime | None = None) -> list[Source]:
-        now = now or self.clock()
-        states = self.store.source_states()
-        due = []
-        for source in self.config.sources:
-            next_poll = states[source.name].next_poll_at
-            if source.enabled and (next_poll is None or next_poll <= now):
-                due.append(source)
-        return due
-
     def poll(self, sources: Sequence[Source] | None = None) -> list[PollResult]:
         """Poll the given sources (default: all enabled) once, and record what is new."""
         sources = [s for s in (sources or self.config.sources) if s.enabled]

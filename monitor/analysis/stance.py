@@ -24,7 +24,7 @@ from . import cues
 from .learned import StanceModel
 from .text import concepts, normalise
 
-__all__ = ["StanceClassifier", "classify_stance"]
+__all__ = ["StanceClassifier"]
 
 
 class StanceClassifier:
@@ -178,10 +178,3 @@ _STANCE_WORDS = concepts(
     "claim rumor rumors rumours confirm confirms confirmed calls called says said statement "
     "spokesperson speculation fake inaccurate not true reports media"
 )
-
-
-_DEFAULT = StanceClassifier()
-
-
-def classify_stance(text: str, mentions: Sequence[Mention] = (), **kwargs: object) -> StanceResult:
-    return _DEFAULT.classify(text, mentions, **kwargs)  # type: ignore[arg-type]

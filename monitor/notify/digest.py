@@ -76,6 +76,12 @@ class Digest:
     failing_sources: tuple[dict[str, Any], ...]
     items: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    days: int = 7
+
+    @property
+    def title(self) -> str:
+        """"Weekly digest" for the week it is sent for, else what it covers."""
+        return "Weekly digest" if self.days == 7 else f"Digest of {self.days} days"
 
     @property
     def summary(self) -> str:
@@ -179,6 +185,7 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
         period=period_of(now, config.monitor.timezone),
         start=now - timedelta(days=days),
         end=now,
+        days=days,
         timezone=config.monitor.timezone,
         claims=tuple(entries),
         notable=_notable(store, config, since, shown_stories),
@@ -282,7 +289,7 @@ _inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=
 def _when(value: datetime | None, timezone: str) -> str:
     if value is None:
         return "time unknown"
-    return value.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+    return value.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M %Z")
 
 
 _env.filters["when"] = _when

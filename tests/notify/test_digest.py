@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -24,7 +25,7 @@ from pydantic import SecretStr
 from pytest_httpserver import HTTPServer
 
 from monitor.app import Monitor
-from monitor.config import Environment
+from monitor.config import Company, Environment
 from monitor.errors import TransientDeliveryError
 from monitor.notify.console import ConsoleNotifier
 from monitor.notify.digest import build_digest, render_html, render_text
@@ -373,3 +374,27 @@ def test_digest_out_errors_are_one_line(week: Monitor, tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert "expected FILE.html" in wrong.stderr and len(wrong.stderr.strip().splitlines()) == 1
     assert not text.exists()
+
+
+def test_a_longer_digest_says_what_it_covers_and_times_carry_their_zone(week: Monitor) -> None:
+    digest = build_digest(week.store, week.config, datetime.now(UTC), days=30)
+    html, text = render_html(digest), render_text(digest)
+    assert "Digest of 30 days" in html and "Weekly digest" not in html
+    assert text.startswith("DIGEST OF 30 DAYS ")
+    weekly = render_text(build_digest(week.store, week.config, datetime.now(UTC)))
+    assert weekly.startswith("WEEKLY DIGEST ")
+    assert re.search(r"\d\d:\d\d UTC", text)  # every time says its zone
+
+
+def test_a_zero_count_draws_no_bar(week: Monitor) -> None:
+    config = week.config.model_copy(
+        update={"companies": (*week.config.companies, Company(id="acme", name="Acme Motors"))}
+    )
+    digest = build_digest(week.store, config, datetime.now(UTC))
+    assert [b.count for b in digest.companies if b.label == "Acme Motors"] == [0]
+    html = render_html(digest)
+    row = html[html.index("Acme Motors") :].split("</tr>")[0]
+    assert 'class="bar"' not in row
+    assert html.count('class="bar"') == sum(
+        1 for b in (*digest.companies, *digest.outlets) if b.count
+    )
