@@ -272,6 +272,30 @@ class Environment(_Model):
     smtp_ssl: bool = False
     log_format: Literal["text", "json"] | None = None
 
+    @field_validator("slack_webhook_url")
+    @classmethod
+    def _webhook(cls, value: SecretStr | None) -> SecretStr | None:
+        # The message never quotes the value: the URL is the secret.
+        if value is not None and not _is_http_url(value.get_secret_value()):
+            raise ValueError(
+                "expected an https:// URL (the incoming webhook from your Slack app's settings)"
+            )
+        return value
+
+    @field_validator("slack_api_url", "x_api_url")
+    @classmethod
+    def _api(cls, value: str) -> str:
+        if not _is_http_url(value):
+            raise ValueError(f"expected an http(s):// URL, not {value!r}")
+        return value
+
+    @field_validator("smtp_port")
+    @classmethod
+    def _port(cls, value: int | None) -> int | None:
+        if value is not None and not 0 < value < 65536:
+            raise ValueError(f"expected a port between 1 and 65535, not {value}")
+        return value
+
     @property
     def secrets(self) -> list[str]:
         """Every secret value, so that logs can be scrubbed of them."""
@@ -282,6 +306,14 @@ class Environment(_Model):
             self.smtp_password,
         )
         return [v.get_secret_value() for v in values if v and v.get_secret_value()]
+
+
+def _is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value.strip()
 
 
 _ENV_NAMES = {
@@ -314,7 +346,8 @@ def load_environment(environ: Mapping[str, str] | None = None) -> Environment:
         field_to_name = {v: k for k, v in _ENV_NAMES.items()}
         raise ConfigError(
             [
-                f"environment {field_to_name.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
+                f"environment {field_to_name.get(str(e['loc'][0]), e['loc'][0])}: "
+                f"{str(e['msg']).removeprefix('Value error, ')}"
                 for e in exc.errors(include_url=False)
             ]
         ) from None

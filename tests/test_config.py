@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import config_from_dict
+from monitor.config import config_from_dict, load_environment
 from monitor.errors import ConfigError
 
 COMPANY = [{"id": "ford", "name": "Ford"}]
@@ -70,3 +70,25 @@ def test_a_valid_page_source_with_selectors_loads() -> None:
         }
     )
     assert config.sources[0].selectors is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SLACK_WEBHOOK_URL", "hxxp://hooks.example/T0/B0/s3cr3t", "expected an https:// URL"),
+        ("SLACK_WEBHOOK_URL", "hooks.slack.com/services/T0/B0/s3cr3t", "expected an https:// URL"),
+        ("SLACK_API_URL", "slack.example/api", "expected an http(s):// URL"),
+        ("X_API_URL", "ftp://x.example/2/", "expected an http(s):// URL"),
+        ("SMTP_PORT", "70000", "expected a port between 1 and 65535"),
+    ],
+)
+def test_check_config_names_a_malformed_setting_of_the_environment(
+    name: str, value: str, message: str
+) -> None:
+    """Caught before delivery: a malformed webhook used to pass, then fail every alert with
+    a traceback. The message never quotes a secret."""
+    with pytest.raises(ConfigError) as caught:
+        load_environment({name: value})
+    [problem] = caught.value.problems
+    assert problem.startswith(f"environment {name}: {message}")
+    assert "s3cr3t" not in problem

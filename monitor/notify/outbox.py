@@ -37,6 +37,9 @@ BACKOFF_BASE = timedelta(seconds=15)
 BACKOFF_CAP = timedelta(hours=1)
 # While a row is in flight, other processes leave it alone for this long.
 IN_FLIGHT_LEASE = timedelta(minutes=5)
+# An error no rule foresaw (a bug, a malformed setting) is retried this many times, then
+# the alert fails for good with its reason: it is not the kind of error that heals.
+UNEXPECTED_ATTEMPTS = 3
 
 
 def backoff(
@@ -204,9 +207,17 @@ class Outbox:
             self._set(row["id"], status, str(exc), now + delay)
             return "retrying"
         except Exception as exc:  # a bug in a notifier must not lose the alert
-            log.exception("unexpected error delivering event %s to %s", *row_ids(row))
-            delay = backoff(row["attempts"] + 1)
-            self._set(row["id"], "sending", f"{type(exc).__name__}: {exc}", now + delay)
+            reason = f"unexpected {type(exc).__name__}: {exc}"
+            final = row["attempts"] + 1 >= UNEXPECTED_ATTEMPTS  # not transient: it won't heal
+            line = f"{what}: {reason}; " + ("failed for good" if final else "retrying")
+            key = f"{reason}|{final}"  # one line per cause, as for permanent errors
+            log.log(logging.ERROR if key not in self._reported else logging.DEBUG, line)
+            self._reported.add(key)
+            log.debug("while delivering event %s to %s", *row_ids(row), exc_info=True)
+            if final:
+                self._set(row["id"], "failed", reason, now)
+                return "failed"
+            self._set(row["id"], "sending", reason, now + backoff(row["attempts"] + 1))
             return "error"
         self._mark_sent(row["id"], ref)
         return "sent"

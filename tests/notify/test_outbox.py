@@ -252,3 +252,43 @@ def test_alerts_for_a_channel_no_longer_configured_neither_block_nor_count(
     out = io.StringIO()
     render_status(report, Console(file=out, width=120))
     assert "600 alerts for channels no longer configured" in out.getvalue()
+
+
+class _Broken:
+    """A notifier with a bug (or fed a setting nothing validated): every send raises."""
+
+    threaded = False
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def send(self, alert: object, thread_ref: str | None) -> str:
+        self.calls += 1
+        raise ValueError("unknown url type: 'hxxp'")
+
+    def find(self, alert: object, thread_ref: str | None) -> str | None:
+        return None
+
+    def update_root(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def test_an_unexpected_error_is_one_line_and_fails_for_good_once_clearly_not_transient(
+    httpserver: HTTPServer, db_path: Path, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = _Broken()
+    config = make_config(serve_feeds(httpserver))
+    with Monitor(config, Environment(), db_path, notifiers={"console": broken}, clock=clock) as m:
+        m.poll(deliver=False)
+        rows = len(m.store.query("SELECT id FROM outbox"))
+        for _ in range(6):  # the outbox retries with backoff: move the clock past each wait
+            m.deliver()
+            clock.advance(7200)
+        assert statuses(m) == Counter({"failed": rows})
+        reasons = {r["last_error"] for r in m.store.query("SELECT last_error FROM outbox")}
+    assert reasons == {"unexpected ValueError: unknown url type: 'hxxp'"}
+    assert "Traceback" not in caplog.text
+    assert all(r.exc_info is None for r in caplog.records if r.levelno >= logging.WARNING)
+    assert broken.calls == 3 * rows  # each alert tried three times, then failed for good
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 2, errors  # one line per cause: retrying, then failed for good
