@@ -180,8 +180,15 @@ def _health(value: str) -> str:
     return f"[{colour}]{escape(value.split(':')[0])}[/]"
 
 
+def output_console() -> Console:
+    """A terminal's width on a terminal; through a pipe or `docker exec` without -t, wide
+    enough that no column is cut or wrapped (a script or a person reads whole values)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=10_000, soft_wrap=True)
+
+
 def render_sources(report: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or output_console()
     table = Table(title="Sources", title_justify="left")
     for column in ("name", "kind", "every", "authority", "health", "target"):
         table.add_column(column, overflow="fold")
@@ -200,13 +207,15 @@ def render_sources(report: dict[str, Any], console: Console | None = None) -> No
 
 
 def render_status(report: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or output_console()
     daemon = report["daemon"]
     console.print(
         f"Daemon: {'running (' + daemon + ')' if daemon else 'not running'}", highlight=False
     )
     table = Table(title="Sources", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("name", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column(
+        "name", no_wrap=True, max_width=20 if console.is_terminal else None, overflow="ellipsis"
+    )
     columns = ("kind", "every", "last poll", "last ok", "errors", "items", "next", "health")
     for column in columns:
         table.add_column(column, justify="right" if column in ("errors", "items") else "left")

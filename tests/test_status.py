@@ -225,3 +225,33 @@ def _get_json(url: str, server: subprocess.Popen[str]) -> list[dict[str, object]
                 assert server.stderr is not None
                 raise AssertionError(f"datasette did not answer: {server.stderr.read()}") from None
             time.sleep(0.1)
+
+
+def test_through_a_pipe_nothing_is_cut_or_wrapped(tmp_path: Path) -> None:
+    """`monitor status | grep` or `docker exec` without -t: whole names and URLs, one line
+    each, whatever COLUMNS says."""
+    name = "newsroom-of-a-very-long-regional-outlet"
+    url = "https://news.example.com/feeds/automotive/electric-vehicles/china/rss.xml?edition=intl"
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        f'[[companies]]\nid = "ford"\nname = "Ford"\n\n'
+        f'[[sources]]\nname = "{name}"\nkind = "feed"\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
+    Store(tmp_path / "m.db").close()
+    for command in ("sources", "status"):
+        result = subprocess.run(
+            [sys.executable, "-m", "monitor", command, "--config", str(config)]
+            + ["--db", str(tmp_path / "m.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "COLUMNS": "60"},
+        )
+        assert result.returncode == 0, result.stderr
+        lines = [line for line in result.stdout.splitlines() if name in line]
+        assert lines, result.stdout
+        assert "…" not in result.stdout
+        if command == "sources":
+            assert url in lines[0]
