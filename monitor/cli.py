@@ -295,14 +295,19 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
         else "console (Slack not configured)"
     )
     click.echo(
-        f"{path}: OK — {len(config.companies)} companies, {len(config.sources)} "
-        f"sources; alerts go to {channel}"
+        f"{path}: OK — {_count(len(config.companies), 'company', 'companies')}, "
+        f"{_count(len(config.sources), 'source', 'sources')}; alerts go to {channel}"
     )
     if skipped:
         click.echo(
-            f"warning: {len(skipped)} X sources will be skipped: X_BEARER_TOKEN is not set",
+            f"warning: {_count(len(skipped), 'X source', 'X sources')} will be skipped: "
+            "X_BEARER_TOKEN is not set",
             err=True,
         )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def main() -> None:

@@ -211,7 +211,8 @@ class Source(_Model):
             self.kind
         ]
         if not getattr(self, needed):
-            raise ValueError(f"a {self.kind} source needs '{needed}'")
+            article = "an" if self.kind[0] in "aeiox" else "a"  # an x_user, an x_search
+            raise ValueError(f"{article} {self.kind} source needs '{needed}'")
         if self.authority == "official" and not self.company:
             raise ValueError("an official source needs 'company': whose voice it is")
         return self
@@ -370,10 +371,26 @@ def _location(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
     return text
 
 
+# pydantic's words for a type error, in the configuration's own terms.
+_MESSAGES = {
+    "tuple_type": 'expected a list, such as ["one", "two"]',
+    "list_type": 'expected a list, such as ["one", "two"]',
+    "string_type": "expected text in quotes",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "dict_type": "expected a table of keys and values",
+    "model_type": "expected a table of keys and values",
+}
+
+
 def _describe(error: Mapping[str, Any], data: Mapping[str, Any], path: str) -> str:
     loc = tuple(p for p in error["loc"] if p not in ("function-after", "function-before"))
     where = _location(loc, data) or "(top level)"
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = _MESSAGES.get(error["type"], str(error["msg"]).removeprefix("Value error, "))
+    if loc == ("companies",) and error["type"] == "too_short":
+        return f"{path}: companies: at least one company is needed ([[companies]] with id and name)"
     if error["type"] == "extra_forbidden":
         return f"{path}: {where}: unknown key"
     if error["type"] == "missing":
@@ -425,7 +442,13 @@ def config_from_dict(data: Mapping[str, Any], path: str = "<memory>") -> Config:
     try:
         config = Config(**data, path=path)
     except ValidationError as exc:
-        problems = [_describe(e, data, path) for e in exc.errors(include_url=False)] + problems
+        errors = exc.errors(include_url=False)
+        if any(e["loc"][:1] == ("companies",) and len(e["loc"]) > 1 for e in errors):
+            # A company with a bad field is not "no company at all": say only the field.
+            errors = [
+                e for e in errors if not (e["loc"] == ("companies",) and e["type"] == "too_short")
+            ]
+        problems = [_describe(e, data, path) for e in errors] + problems
         raise ConfigError(problems) from None
     if problems:
         raise ConfigError(problems)

@@ -92,3 +92,36 @@ def test_check_config_names_a_malformed_setting_of_the_environment(
     [problem] = caught.value.problems
     assert problem.startswith(f"environment {name}: {message}")
     assert "s3cr3t" not in problem
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"companies": [], "sources": []}, "companies: at least one company is needed"),
+        (
+            {"companies": [{"id": "ford", "name": "Ford", "aliases": "Ford Motor"}]},
+            "companies[0](name='Ford').aliases = 'Ford Motor': expected a list, such as",
+        ),
+        (
+            {"companies": [{"id": "ford", "name": "Ford", "aliases": [1]}]},
+            "companies[0](name='Ford').aliases[0] = 1: expected text in quotes",
+        ),
+        (
+            {
+                "companies": [{"id": "ford", "name": "Ford"}],
+                "sources": [{"name": "x", "kind": "x_user"}],
+            },
+            "sources[0](name='x'): an x_user source needs 'username'",
+        ),
+    ],
+)
+def test_problems_are_said_in_the_configurations_own_terms(
+    data: dict[str, object], expected: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(data, "monitor.toml")
+    assert [p for p in caught.value.problems if expected in p], caught.value.problems
+    assert not any("Input should" in p or "Tuple should" in p for p in caught.value.problems)
+    # a company with a bad field is not "no company at all"
+    if data.get("companies"):
+        assert not any("at least one company" in p for p in caught.value.problems)
