@@ -68,6 +68,15 @@ def parse_duration(value: Any) -> timedelta:
     raise ValueError("expected a duration such as '30s', '10m', '6h' or '7d'")
 
 
+def _show(value: timedelta) -> str:
+    """A duration as it would be written: '90s', '10m', '6h', '7d'."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def _parse_size(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -131,7 +140,11 @@ class MonitorSettings(_Model):
     @model_validator(mode="after")
     def _ordered_intervals(self) -> MonitorSettings:
         if not self.min_interval <= self.default_interval <= self.max_interval:
-            raise ValueError("expected min_interval <= default_interval <= max_interval")
+            raise ValueError(
+                "expected min_interval <= default_interval <= max_interval, not "
+                f"{_show(self.min_interval)} / {_show(self.default_interval)} / "
+                f"{_show(self.max_interval)}"
+            )
         return self
 
 

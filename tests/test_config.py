@@ -125,3 +125,24 @@ def test_problems_are_said_in_the_configurations_own_terms(
     # a company with a bad field is not "no company at all"
     if data.get("companies"):
         assert not any("at least one company" in p for p in caught.value.problems)
+
+
+def test_the_interval_order_error_shows_the_three_values() -> None:
+    data = {
+        "monitor": {"min_interval": "10m", "max_interval": "5m"},
+        "companies": [{"id": "ford", "name": "Ford"}],
+    }
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(data, "monitor.toml")
+    assert any("not 10m / 15m / 5m" in p for p in caught.value.problems), caught.value.problems
+
+
+def test_a_bare_number_interval_is_seconds() -> None:
+    config = config_from_dict(
+        {
+            "companies": [{"id": "ford", "name": "Ford"}],
+            "sources": [{"name": "s", "url": "https://e.example/f", "interval": 600}],
+        }
+    )
+    assert config.sources[0].interval is not None
+    assert config.sources[0].interval.total_seconds() == 600

@@ -239,10 +239,10 @@ def test_through_a_pipe_nothing_is_cut_or_wrapped(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     Store(tmp_path / "m.db").close()
+    db = str(tmp_path / "m.db")
     for command in ("sources", "status"):
         result = subprocess.run(
-            [sys.executable, "-m", "monitor", command, "--config", str(config)]
-            + ["--db", str(tmp_path / "m.db")],
+            [sys.executable, "-m", "monitor", command, "--config", str(config), "--db", db],
             capture_output=True,
             text=True,
             timeout=60,
