@@ -136,21 +136,27 @@ DENIAL_STRONG = _rx(
     r"pour(?:s|ed)?\s+cold\s+water\s+on|quash(?:es|ed)?|squash(?:es|ed)?|scotch(?:es|ed)?|"
     r"knock(?:s|ed)?\s+down|hits?\s+back\s+at|contradict(?:s|ed|ing)?|swats?\s+(?:down|away)|"
     r"play(?:s|ed)?\s+down|downplay(?:s|ed)?|rubbish(?:es|ed)?|hos(?:es|ed|ing)?\s+down|"
-    r"rebuff(?:s|ed)?|challeng(?:es|ed|ing)|says?\s+(?:no|nein)\s+to)\s+(?:[\w'’]+[\s-]+){0,4}?"
-    rf"(?:{REPORT_WORDS})\b|\bdismiss(?:es|ed|ing)?\s+as\b",
+    r"rebuff(?:s|ed)?|challeng(?:es|ed|ing)|says?\s+(?:no|nein)\s+to|rebuk(?:es|ed|ing)|"
+    r"cast(?:s|ing)?\s+doubt\s+on|(?:stamp|shut|tamp)(?:s|ed|ped|ting)?\s+(?:out|down)|"
+    r"disput(?:e|es|ed|ing)\s+the\s+accuracy\s+of)\s+(?:[\w'’]+[\s-]+){0,4}?"
+    rf"(?:{REPORT_WORDS}|documentary|characteri[sz]ation|findings)\b|"
+    r"\bdismiss(?:es|ed|ing)?\s+as\b|\bmischaracteri[sz](?:e|es|ed|ing)\b|"
+    r"\b(?:threw|throws?|pours?|poured|pouring)\s+cold\s+water\b|澆冷水|泼冷水|浇冷水",
     # the report is said to be false
     rf"\b(?:{REPORT_WORDS}|memo)\b[^.;]{{0,60}}?[\"'“”]?\s*(?:not\s+true|not\s+accurate|"
     r"inaccurate|speculative|misunderstanding|fiction|fantasy|false|untrue|baseless|wrong|fake|"
     r"nonsense|(?:a\s+)?hoax)\b",
     # someone calls it false
     r"\b(?:calls?|called|calling|labels?|labell?ed|terms?|termed|brands?|branded|describes?|"
-    r"described|dubs?|dubbed)\b[^.;]{0,80}?(?:\bfalse\b|\buntrue\b|\binaccurate\b|\bbaseless\b|"
+    r"described|dubs?|dubbed|found)\b[^.;]{0,120}?(?:\bfalse\b|\buntrue\b|\binaccurate\b|\bbaseless\b|"
     r"\bgroundless\b|\bfake\b|\bfabricat\w*|\bincorrect\b|\bwrong\b|\bmisleading\b|"
     r"\bspeculat\w*|\brumou?r\b|\bnonsense\b|\brubbish\b|\bfiction\w*|\bfantasy\b|\bnot\s+accurate\b|"
-    r"\bnot\s+true\b|\bnot\s+correct\b|\bunfounded\b|\bbogus\b|\bmisinformation\b|\bhoax\b)",
+    r"\bnot\s+true\b|\bnot\s+correct\b|\bunfounded\b|\bbogus\b|\bmisinformation\b|\bhoax\b|"
+    r"\bridiculous\b|\babsurd\b|\bflawed\b|\bpreposterous\b|\blaughable\b)",
     # false, intensified
     r"\b(?:completely|totally|entirely|absolutely|categorically|patently|simply|wholly|"
-    r"utterly|deliberately|100%)\s+(?:false|untrue|baseless|groundless|inaccurate|fabricated|"
+    r"utterly|deliberately|100%|100\s+per\s*cent|total|pure)\s+(?:false|untrue|baseless|"
+    r"groundless|inaccurate|fabricated|fiction|"
     r"incorrect|wrong|unfounded|made\s+up|fake|not\s+true)\b|"
     r"\b(?:false|untrue|fake)\s+and\s+(?:baseless|groundless|misleading|unfounded)\b|"
     r"纯属|純屬|子虚乌有|子虛烏有",
@@ -162,9 +168,9 @@ DENIAL_STRONG = _rx(
     r"(?:basis|foundation|merit)\b|\bunfounded\b|\bgroundless\b|\bbaseless\b|毫无根据|毫無根據",
     # the claim is predicated false: "is not true", "that's wrong", 不实
     r"\b(?:is|are|was|were|be|that's|it's|this\s+is|that\s+is|it\s+is)\s+[\"']?(?:just\s+|simply\s+|"
-    r"absolutely\s+|completely\s+|totally\s+)?(?:not\s+true|untrue|false|baseless|inaccurate|"
-    r"not\s+accurate|fake|incorrect|wrong|unfounded|groundless|nonsense|rubbish|fabricated|"
-    r"made\s+up|fiction)\b|\b(?:isn't|aren't|wasn't|weren't)\s+true\b|"
+    r"absolutely\s+|completely\s+|totally\s+|factually\s+)?(?:not\s+true|untrue|false|baseless|"
+    r"inaccurate|not\s+accurate|fake|incorrect|not\s+correct|wrong|unfounded|groundless|nonsense|"
+    r"rubbish|fabricated|made\s+up|fiction)\b|\b(?:isn't|aren't|wasn't|weren't)\s+true\b|"
     r"\b(?:none|neither)\s+of\s+(?:them|these|those|it|this)\s+(?:is|are)\s+(?:true|accurate)\b|"
     r"不实|不實|不属实|不屬實|并非事实|並非事實|不是事实|不是事實|不准确|不準確|并不准确|並不準確|"
     # ... or at odds with the facts
@@ -251,6 +257,7 @@ ANNOUNCEMENT = _rx(
     r"inks?|inked|completes?|completed|agrees?|agreed|opens|opened|inaugurat(?:es|ed)|"
     r"seal(?:s|ed)|will\s+(?:build|open|invest|enter|cut|close|acquire))\b"
     rf"[^.;]{{0,60}}?\b(?:{CORPORATE_OBJECT})\b|宣布|签署|簽署|签约|簽約|"
+    r"\b(?:has\s+|have\s+)?announced\s+(?:on\s+\w+\s+)?that\b|"
     r"\b(?:reached|signed|entered\s+into)\s+(?:an?\s+|the\s+)?(?:definitive\s+|final\s+)?"
     r"(?:agreement|deal)\b",
 )
@@ -265,7 +272,17 @@ CORPORATE_ACT = _rx(
     r"company|firm|maker|business|unit|operations|workforce|\w+\s+for\s+[$€£])|"
     r"\b(?:names?|named|appoints?|appointed|hires?|hired)\s+(?:[\w.'’-]+\s+){0,4}?(?:as\s+)?"
     r"(?:(?:its|new|permanent|interim|the)\s+)*(?:ceo|chief\s+executive|chairman|president|"
-    r"cfo)\b",
+    r"cfo)\b|\b(?:taken|take|takes)\s+over\s+as\s+(?:ceo|chief\s+executive)|"
+    r"\bstep(?:s|ping)?\s+down\s+as\b|\b(?:agreement|deal|contract|memorandum|mou|pact)\s+"
+    r"(?:was|were|has\s+been|have\s+been)\s+signed|\b(?:established|set\s+up|founded)\s+"
+    r"(?:a\s+)?(?:new\s+)?(?:\w+\s+)?(?:company|subsidiary|unit|venture|joint\s+venture)|"
+    r"\blaid\s+the\s+foundation\s+stone|\bbroke\s+ground|\binvested\s+(?:eur|usd|\$|€|£)?\s*\d",
+    # a deal agreed or done: "agreed to buy", "acquires", "completed its acquisition"
+    r"\bagree[sd]?\s+to\s+(?:buy|acquire|sell|merge|a\s+\S+\s+(?:\w+\s+)?deal)|"
+    r"\bacquires\b|\bacquired\b|\bcompleted\s+(?:its\s+|the\s+)?acquisition",
+    # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
+    r"\blay\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
+    r"\breducing\s+its\s+(?:\w+\s+)?workforce",
 )
 NOT_CONFIRMED = _rx(
     # not confirmed: "won't confirm", "declining to confirm", "unconfirmed", "no confirmation"
@@ -295,6 +312,7 @@ CLAIM = _rx(
     r"(?:\w+\s+){0,3}?(?:report|reports|sources?|people|insiders?|documents?|media|memo|"
     r"newspaper|outlet|persons?|person|executives|officials?|publication|daily|magazine|"
     r"website|blog|leaks?|invoice|checks|dealers?|suppliers?|recording|recordings|members)\b|"
+    r"\bquoted\s+(?:\w+\s+){0,2}(?:sources?|people|persons?|insiders?)\b|"
     rf"\b(?:according\s+to|citing|per)\s+(?:the\s+)?(?:{OUTLETS})\b|"
     # ... or documents seen by a newspaper
     r"\b(?:documents?|memos?|filings?|papers|emails?|letters?|presentation|slides|data|plans?|"
@@ -314,9 +332,11 @@ CLAIM = _rx(
     r"employees|staff|workers|dealers|customers)\b)",
     # a report says: "the report said", "reports suggest", "a report surfaced"
     r"\breports?\s*(?::|says|said|claims?|claimed|shows|suggests?|suggested|finds|that|"
-    r"indicates|indicated|states|stated|added|surfaced|emerged|in\s+the)|\breported\s+"
+    r"indicates|indicated|states|stated|added|surfaced|emerged|in\s+the)|\breports?\s+"
+    r"(?:\w+\s+){1,3}(?:said|say|says|suggest|suggested|claimed)\b|\breported\s+"
     r"(?:on\s+\w+\s+|earlier\s+|last\s+\w+\s+|this\s+\w+\s+|today\s+)?that\b|"
-    r"据.{0,24}(?:报道|報導|报导|消息)|據.{0,24}(?:報導|報道|消息)|此前报道|此前報導|消息称|消息稱",
+    r"据.{0,24}(?:报道|報導|报导|消息)|據.{0,24}(?:報導|報道|消息)|此前报道|此前報導|消息称|消息稱|"
+    r"报道称|報導稱|报导称|發布信息稱|发布信息称|有人说|有人說",
     # an outlet says: "Bloomberg reported", "the newspaper said", "- Reuters"
     rf"\b(?:{OUTLETS})\s*(?:news\s+)?(?:reports|reported|says|said|:\s*$|reporting|learned|learns|"
     r"understands|has\s+learned|claims|writes|wrote|revealed|reveals)\b|"

@@ -75,7 +75,10 @@ class StanceClassifier:
         self, text: str, mentions: Sequence[Mention], speaks_for: str | None
     ) -> StanceResult:
         # Quotes around a word ('has "never" asked') say nothing about stance.
-        flat = normalise(text).replace('"', "").strip()
+        normalised = normalise(text).strip()
+        # A statement in quotes ("There has been no contact...") is someone's own voice.
+        quoted = normalised[:1] in ('"', "「", "『")
+        flat = normalised.replace('"', "").strip()
         if cues.QUESTION_OPENER.search(flat) or (
             cues.QUESTION_END.search(flat) and ":" not in flat
         ):
@@ -132,7 +135,9 @@ class StanceClassifier:
             # The company is the subject ("Xiaomi is not buying BlackBerry"), a voice
             # speaks (says, confirms, a spokesperson) or the source is its own channel.
             subject = any(0 <= negated.start() - m.end <= 12 for m in mentions)
-            own_voice = speaks_for is not None or subject or cues.OWN_VOICE.search(cleaned)
+            own_voice = (
+                speaks_for is not None or subject or quoted or cues.OWN_VOICE.search(cleaned)
+            )
             if not anonymous and (own_voice or cues.CLAIM_REFERENCE.search(cleaned)):
                 return StanceResult(
                     Stance.DENIAL,
