@@ -246,8 +246,11 @@ def run_demo(
     clock: Callable[[], datetime] | None = None,
     db_path: str | None = None,
 ) -> list[PollSummary]:
-    """Replay the seed story; print the alerts; post to Slack too when configured."""
-    now = (clock or (lambda: datetime.now(UTC)))()
+    """Replay the seed story at its own time (the FT's report of 31 January 2025, the
+    denials that afternoon): the monitor's clock is the story's, so every date an alert
+    shows is the date the story happened. Print the alerts; post to Slack when configured."""
+    story_clock = clock or _StoryClock(STORY_START + timedelta(hours=4))
+    now = story_clock()
     summaries = []
     with (
         tempfile.TemporaryDirectory(prefix="monitor-demo-") as tmp,
@@ -261,7 +264,11 @@ def run_demo(
         if env.slack_bot_token or env.slack_webhook_url:
             notifiers.update(build_notifiers(config, env))
         with Monitor(
-            config, demo_env, db_path or Path(tmp) / "demo.db", notifiers=notifiers
+            config,
+            demo_env,
+            db_path or Path(tmp) / "demo.db",
+            notifiers=notifiers,
+            clock=story_clock,
         ) as monitor:
             for step, title in (
                 (1, "the claim, syndicated by several outlets"),
@@ -273,6 +280,20 @@ def run_demo(
                 summaries.append(summary)
                 print(f"   ({summary.describe()})", file=out)
     return summaries
+
+
+# The FT's report: 31 January 2025, morning in London.
+STORY_START = datetime(2025, 1, 31, 8, 0, tzinfo=UTC)
+
+
+class _StoryClock:
+    """The story's time, moving on as the real seconds pass."""
+
+    def __init__(self, start: datetime) -> None:
+        self.offset = start - datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 def _slack_channel(env: Environment) -> str:

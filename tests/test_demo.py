@@ -57,3 +57,20 @@ def test_demo_command_runs_without_config_or_network(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("[CLAIM]") == 1 and result.stdout.count("[DENIAL]") == 2
     assert "Traceback" not in result.stderr
+
+
+def test_the_demo_dates_the_story_when_it_happened() -> None:
+    """The FT reported on 31 January 2025, and the denials came that afternoon: the demo
+    shows those dates, whatever today is."""
+    import io
+
+    from monitor.config import Environment
+    from monitor.demo import run_demo
+
+    out = io.StringIO()
+    run_demo(Environment(), out)
+    text = out.getvalue()
+    assert "2025-01-31 08:00 UTC" in text and "2025-01-31 10:30 UTC" in text
+    import re
+
+    assert set(re.findall(r"\d{4}-\d\d-\d\d", text)) == {"2025-01-31"}
