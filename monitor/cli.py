@@ -286,7 +286,7 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
     from .sources import SourceContext, skip_reason
 
     context = SourceContext(env=env)
-    skipped = [s.name for s in config.sources if skip_reason(s, context)]
+    skipped = [s.name for s in config.sources if skip_reason(s, context, log_once=False)]
     channel = (
         "Slack (bot token)"
         if env.slack_bot_token

@@ -51,7 +51,7 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
             if source.name in stored
             else monitor.config.monitor.default_interval
         )
-        skipped = skip_reason(source, monitor.context)
+        skipped = skip_reason(source, monitor.context, log_once=False)
         health = (
             "disabled"
             if not source.enabled

@@ -147,7 +147,9 @@ def check_recent_poll(
 ) -> dict[str, Any]:
     """Some source was polled successfully within three of the shortest intervals
     (at least 15 minutes): the daemon is not just alive but doing its job."""
-    active = [s for s in config.sources if s.enabled and not skip_reason(s, context)]
+    active = [
+        s for s in config.sources if s.enabled and not skip_reason(s, context, log_once=False)
+    ]
     if not active:
         return check(True, "no sources to poll")
     shortest = min((s.interval or config.monitor.default_interval) for s in active)

@@ -255,3 +255,19 @@ def test_through_a_pipe_nothing_is_cut_or_wrapped(tmp_path: Path) -> None:
         assert "…" not in result.stdout
         if command == "sources":
             assert url in lines[0]
+
+
+def test_the_missing_x_token_is_said_once(tmp_path: Path) -> None:
+    Store(tmp_path / "m.db").close()
+    for command in ("status", "sources", "check-config"):
+        result = subprocess.run(
+            [sys.executable, "-m", "monitor", command, "--db", str(tmp_path / "m.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode == 0, result.stderr
+        said = (result.stdout + result.stderr).count("X_BEARER_TOKEN")
+        assert said == 1, (command, result.stdout, result.stderr)

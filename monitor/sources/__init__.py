@@ -32,14 +32,17 @@ def skip_reason(
     context: SourceContext,
     state: SourceState | None = None,
     now: datetime | None = None,
+    *,
+    log_once: bool = True,
 ) -> str | None:
-    """Why a source cannot be polled now, or None: no X token (one warning per process),
-    or an X rate-limit window that is spent until its reset."""
+    """Why a source cannot be polled now, or None: no X token (one warning per process,
+    from the poll; a command that reports it itself passes log_once=False), or an X
+    rate-limit window that is spent until its reset."""
     if source.kind not in X_KINDS:
         return None
     if context.env.x_bearer_token is None:
         reason = "X_BEARER_TOKEN is not set"
-        if reason not in _warned:
+        if log_once and reason not in _warned:
             _warned.add(reason)
             log.warning("X sources are skipped: %s", reason)
         return reason
