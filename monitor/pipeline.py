@@ -9,7 +9,7 @@ import json
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .analysis import Analyzer
@@ -32,11 +32,12 @@ BATCH_SOURCES = 200
 
 @dataclass
 class _Polled:
+    """One source through fetch and parse: its state before, and the Outcome so far (the
+    items of every page read, and a warning, travel in the Outcome)."""
+
     source: Source
     state: SourceState
     outcome: Outcome
-    warning: str | None = None
-    items: list[ItemData] = field(default_factory=list)
 
 
 class Pipeline:
@@ -94,12 +95,14 @@ class Pipeline:
             next_requests: dict[str, FetchRequest] = {}
             for name, result in zip(requests, results, strict=True):
                 entry = polled[name]
+                read = entry.outcome.items  # earlier pages' items are kept, whatever follows
                 if isinstance(result, FetchError):
                     entry.outcome = Outcome(
                         ok=False,
                         error=str(result),
                         retry_after=result.retry_after,
                         cursor=entry.outcome.cursor,
+                        items=read,
                     )
                     continue
                 if result.not_modified:
@@ -118,7 +121,7 @@ class Pipeline:
                 try:
                     parsed = parse_response(entry.source, result, state, self.context, now)
                 except SourceError as exc:
-                    entry.outcome = Outcome(ok=False, error=str(exc))
+                    entry.outcome = Outcome(ok=False, error=str(exc), items=read)
                     continue
                 except Exception as exc:  # a document no rule foresaw: this source only
                     log.debug("while parsing %s", name, exc_info=True)
@@ -126,15 +129,17 @@ class Pipeline:
                         ok=False,
                         error=f"could not read the response ({type(exc).__name__}: "
                         f"{str(exc)[:200]})",
+                        items=read,
                     )
                     continue
-                entry.items.extend(parsed.items)
-                entry.warning = parsed.warning or entry.warning
                 entry.outcome = Outcome(
                     ok=True,
                     etag=result.etag,
                     last_modified=result.last_modified,
                     cursor=parsed.cursor or None,
+                    items=(*read, *parsed.items),
+                    # a success with a mark on the source: a broken but readable document
+                    warning=parsed.warning or entry.outcome.warning,
                 )
                 if parsed.next_request is not None and rounds < entry.source.max_pages:
                     next_requests[name] = parsed.next_request
@@ -148,7 +153,7 @@ class Pipeline:
         they were published (so a story's first report comes first), then each source's
         health."""
         now = self.clock()
-        by_source = {p.source.name: _unique(p.items) for p in polled}
+        by_source = {p.source.name: _unique(list(p.outcome.items)) for p in polled}
         counts = {name: [0, 0, 0] for name in by_source}  # new items, new stories, events
         results = []
         with self.store.transaction("recording a poll"):
@@ -165,10 +170,7 @@ class Pipeline:
                 counts[item.source][2] += recorded.events
             for entry in polled:
                 new_items, new_stories, events = counts[entry.source.name]
-                outcome = entry.outcome
-                if entry.warning and outcome.ok:  # a success, with a mark on the source
-                    outcome = replace(outcome, warning=entry.warning)
-                outcome = replace(outcome, items=entry.items, new_items=new_items)
+                outcome = replace(entry.outcome, new_items=new_items)
                 state, health_event, interval = next_state(
                     entry.source, entry.state, outcome, now, self.config.monitor, self.rng
                 )
