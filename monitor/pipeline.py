@@ -87,7 +87,7 @@ class Pipeline:
     ) -> list[_Polled]:
         now = self.clock()
         polled = {s.name: _Polled(s, states[s.name], Outcome(ok=True)) for s in sources}
-        requests = {s.name: build_request(s, states[s.name], self.context) for s in sources}
+        requests = {s.name: build_request(s, states[s.name], self.context, now) for s in sources}
         rounds = 0
         while requests and rounds < max((s.max_pages for s in sources), default=1):
             rounds += 1

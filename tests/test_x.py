@@ -8,6 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,55 @@ def page(posts: list[dict[str, Any]], next_token: str | None = None) -> dict[str
     return {"data": posts, "includes": {"users": [USERS[a] for a in authors]}, "meta": meta}
 
 
+STALE_SINCE_ID_ERROR = {
+    "errors": [
+        {
+            "parameters": {"since_id": ["..."]},
+            "message": "Invalid 'since_id'. 'since_id' must be a tweet id created after "
+            "the start of the 7-day window.",
+        }
+    ],
+    "title": "Invalid Request",
+    "detail": "One or more parameters to your request was invalid.",
+    "type": "https://api.twitter.com/2/problems/invalid-request",
+}
+
+
+def snowflake(seconds_ago: float) -> str:
+    """A post id made `seconds_ago` (X ids carry their time: ms since 2010-11-04 << 22)."""
+    return str((int((time.time() - seconds_ago) * 1000) - 1288834974657) << 22)
+
+
+def _stale(post_id: str) -> bool:
+    return time.time() - ((int(post_id) >> 22) + 1288834974657) / 1000 > 7 * 86400
+
+
+def _as_x_sends(body: dict[str, Any], request: Request) -> dict[str, Any]:
+    """What X does to a queued answer: a post over 280 characters has its `text` cut and
+    its whole text in `note_tweet` only when tweet.fields asks for note_tweet; a user
+    timeline includes the account's retweets unless exclude=retweets
+    (docs.x.com/x-api/posts/timelines: "exclude: retweets, replies")."""
+    posts = body.get("data")
+    if not isinstance(posts, list):
+        return body
+    fields = request.args.get("tweet.fields", "").split(",")
+    excluded = request.args.get("exclude", "").split(",")
+    shaped = []
+    for post in posts:
+        if "retweets" in excluded and any(
+            r.get("type") == "retweeted" for r in post.get("referenced_tweets", [])
+        ):
+            continue
+        post = dict(post)
+        if len(post.get("text", "")) > 280:
+            whole = post["text"]
+            post["text"] = whole[:277] + "…"
+            if "note_tweet" in fields:
+                post["note_tweet"] = {"text": whole}
+        shaped.append(post)
+    return {**body, "data": shaped}
+
+
 class FakeX:
     """Records every request; answers from a queue per path, else an empty result."""
 
@@ -74,10 +124,19 @@ class FakeX:
         self.requests.append(request)
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return Response('{"title":"Unauthorized","status":401}', status=401)
+        since = request.args.get("since_id")
+        if request.path.endswith("/search/recent") and since and _stale(since):
+            # Recent search covers the last 7 days and refuses an older since_id
+            # (docs.x.com/x-api/posts/search/api-reference/get-tweets-search-recent;
+            # the error shape as reported in rooteco/tweetscape#421).
+            return Response(
+                json.dumps(STALE_SINCE_ID_ERROR), status=400, mimetype="application/json"
+            )
         queued = self.answers.get(request.path)
         body, status, headers = (
             queued.pop(0) if queued else ({"meta": {"result_count": 0}}, 200, {})
         )
+        body = _as_x_sends(body, request)
         headers = {k.replace("_", "-"): v for k, v in headers.items()}
         return Response(
             json.dumps(body), status=status, headers=headers, mimetype="application/json"
@@ -121,11 +180,12 @@ def items(monitor: Monitor) -> list[dict[str, Any]]:
 
 
 def test_search_pages_then_continues_from_since_id(x_api: FakeX, db_path: Path) -> None:
+    newer, older = snowflake(600), snowflake(900)  # real ids: they carry their time
     x_api.queue(
         "/2/tweets/search/recent",
-        page([post("1900", "2002", "Report: Ford in talks with Xiaomi &amp; others")], "tok2"),
+        page([post(newer, "2002", "Report: Ford in talks with Xiaomi &amp; others")], "tok2"),
     )
-    x_api.queue("/2/tweets/search/recent", page([post("1850", "1001", "That report is false.")]))
+    x_api.queue("/2/tweets/search/recent", page([post(older, "1001", "That report is false.")]))
     with monitor_for(x_api, db_path, SEARCH) as monitor:
         first = monitor.poll(deliver=False)
         second = monitor.poll(deliver=False)
@@ -136,11 +196,11 @@ def test_search_pages_then_continues_from_since_id(x_api: FakeX, db_path: Path) 
     assert one.args["user.fields"] == "username,name,verified"
     assert "since_id" not in one.args and "next_token" not in one.args
     assert two.args["next_token"] == "tok2" and "since_id" not in two.args
-    assert three.args["since_id"] == "1900" and "next_token" not in three.args
+    assert three.args["since_id"] == newer and "next_token" not in three.args
     assert first.new_items == 2 and second.new_items == 0 and not second.failed
     assert [s["url"] for s in stored] == [
-        "https://x.com/FordNews/status/1850",
-        "https://x.com/autoreporter/status/1900",
+        f"https://x.com/FordNews/status/{older}",
+        f"https://x.com/autoreporter/status/{newer}",
     ]
     assert stored[1]["author"] == "Auto Reporter (@autoreporter)"
     assert stored[1]["title"] == "Report: Ford in talks with Xiaomi & others"
@@ -150,15 +210,14 @@ def test_search_pages_then_continues_from_since_id(x_api: FakeX, db_path: Path) 
 def test_paging_is_bounded_per_poll_and_since_id_still_advances(
     x_api: FakeX, db_path: Path
 ) -> None:
+    ids = [snowflake(600 + 60 * n) for n in range(3)]  # newest first, as X pages
     for n in range(3):
-        x_api.queue(
-            "/2/tweets/search/recent", page([post(str(3000 - n), "2002", f"post {n}")], f"t{n}")
-        )
+        x_api.queue("/2/tweets/search/recent", page([post(ids[n], "2002", f"post {n}")], f"t{n}"))
     with monitor_for(x_api, db_path, SEARCH) as monitor:
         monitor.poll(deliver=False)
         assert len(x_api.requests) == 2  # max_pages = 2, though a next_token remained
         monitor.poll(deliver=False)
-    assert x_api.requests[2].args["since_id"] == "3000"
+    assert x_api.requests[2].args["since_id"] == ids[0]
     assert "next_token" not in x_api.requests[2].args
 
 
@@ -264,3 +323,56 @@ def test_without_a_token_x_sources_are_skipped_with_one_warning(
     assert len(warnings) == 1
     assert TOKEN not in caplog.text
     assert {s["health"] for s in report["sources"]} == {"skipped: X_BEARER_TOKEN is not set"}
+
+
+def test_a_since_id_older_than_a_week_is_left_out_of_a_search(x_api: FakeX, db_path: Path) -> None:
+    """A quiet query or a daemon stopped for a week: recent search would answer 400 for
+    good. The poll asks for the last 7 days instead, and identity drops what is known."""
+    x_api.queue("/2/tweets/search/recent", page([post(snowflake(60), "2002", "Ford denies it")]))
+    with monitor_for(x_api, db_path, SEARCH) as m:
+        state = m.store.source_states()["x-search"]
+        m.store.save_source_state(replace(state, cursor={"since_id": snowflake(8 * 86400)}), 600)
+        summary = m.poll()
+        assert not summary.failed, summary.describe()
+        assert "since_id" not in x_api.requests[-1].args
+        assert len(items(m)) == 1
+
+
+def test_a_recent_since_id_is_kept(x_api: FakeX, db_path: Path) -> None:
+    recent = snowflake(3 * 86400)
+    with monitor_for(x_api, db_path, SEARCH) as m:
+        state = m.store.source_states()["x-search"]
+        m.store.save_source_state(replace(state, cursor={"since_id": recent}), 600)
+        m.poll()
+    assert x_api.requests[-1].args["since_id"] == recent
+
+
+def test_a_long_post_is_read_whole(x_api: FakeX, db_path: Path) -> None:
+    long_denial = (
+        "Ford statement: we have seen today's reports about a venture with Xiaomi. "
+        + "Context about our EV plans and our commitment to American manufacturing. " * 4
+        + "To be clear, the story is completely false and baseless."
+    )
+    assert len(long_denial) > 280
+    x_api.queue("/2/tweets/search/recent", page([post("5", "1001", long_denial)]))
+    with monitor_for(x_api, db_path, SEARCH) as m:
+        m.poll()
+        [row] = items(m)
+    assert "completely false and baseless" in row["title"]  # cut at 280 before
+
+
+def test_an_official_accounts_retweets_are_not_its_words(x_api: FakeX, db_path: Path) -> None:
+    x_api.queue("/2/users/by/username/FordNews", {"data": USERS["1001"]})
+    own = post("11", "1001", "Ford announces a new plant in Kentucky")
+    retweet = {
+        **post("12", "1001", "RT @autoreporter: Ford is said to be in talks with Xiaomi"),
+        "referenced_tweets": [{"type": "retweeted", "id": "10"}],
+    }
+    x_api.queue("/2/users/1001/tweets", page([own, retweet]))
+    with monitor_for(x_api, db_path, USER) as m:
+        m.poll()
+        m.poll()
+        titles = [r["title"] for r in items(m)]
+    assert titles == ["Ford announces a new plant in Kentucky"]
+    timeline = [r for r in x_api.requests if r.path == "/2/users/1001/tweets"]
+    assert timeline and timeline[0].args["exclude"] == "retweets"

@@ -60,9 +60,13 @@ def skip_reason(
     return None
 
 
-def build_request(source: Source, state: SourceState, context: SourceContext) -> FetchRequest:
+def build_request(
+    source: Source, state: SourceState, context: SourceContext, now: datetime | None = None
+) -> FetchRequest:
     if source.kind in X_KINDS:
-        return x.build_request(source, state, context.env)
+        return x.build_request(
+            source, state, context.env, now=now.timestamp() if now is not None else None
+        )
     assert source.url is not None
     return FetchRequest(
         source=source.name, url=source.url, etag=state.etag, last_modified=state.last_modified

@@ -21,7 +21,14 @@ from .common import MAX_TITLE, clean_text, clip
 
 __all__ = ["build_request", "parse_response", "rate_limited_until"]
 
-_TWEET_FIELDS = "created_at,author_id"
+# note_tweet: a post longer than 280 characters comes with its text cut short in `text`
+# and whole in `note_tweet.text` (docs.x.com, "Posts" object fields).
+_TWEET_FIELDS = "created_at,author_id,note_tweet,referenced_tweets"
+# Recent search refuses a since_id older than 7 days with HTTP 400 ("Invalid Request",
+# errors[].parameters.since_id; docs.x.com/x-api/posts/search: "the last 7 days").
+# Older than this, the poll asks without it, and identity drops what it already has.
+SINCE_ID_MAX_AGE = 6.5 * 86400
+_SNOWFLAKE_EPOCH_MS = 1288834974657
 _USER_FIELDS = "username,name,verified"
 
 
@@ -40,8 +47,20 @@ def _headers(env: Environment) -> tuple[tuple[str, str], ...]:
     return (("Authorization", f"Bearer {env.x_bearer_token.get_secret_value()}"),)
 
 
+def post_time(post_id: str) -> float | None:
+    """When a post was made, from its Snowflake id (Unix seconds), or None."""
+    try:
+        return ((int(post_id) >> 22) + _SNOWFLAKE_EPOCH_MS) / 1000
+    except ValueError:
+        return None
+
+
 def build_request(
-    source: Source, state: SourceState, env: Environment, next_token: str | None = None
+    source: Source,
+    state: SourceState,
+    env: Environment,
+    next_token: str | None = None,
+    now: float | None = None,
 ) -> FetchRequest:
     params: dict[str, str] = {
         "max_results": str(source.max_results),
@@ -50,6 +69,13 @@ def build_request(
         "tweet.fields": _TWEET_FIELDS,
     }
     since_id = _since_id(state.cursor, paging=next_token is not None)
+    made = post_time(since_id) if since_id else None
+    if (
+        source.kind == "x_search"
+        and made is not None
+        and (time.time() if now is None else now) - made > SINCE_ID_MAX_AGE
+    ):
+        since_id = ""  # recent search would refuse it: ask for the last 7 days instead
     if since_id:
         params["since_id"] = since_id
     if source.kind == "x_search":
@@ -67,6 +93,8 @@ def build_request(
         else:
             path = f"users/{quote(user_id)}/tweets"
             params["max_results"] = str(max(5, min(source.max_results, 100)))
+            # An official account's retweet is someone else's words, not the company's.
+            params["exclude"] = "retweets"
             if next_token:
                 params["pagination_token"] = next_token
     return FetchRequest(
@@ -132,7 +160,7 @@ def parse_response(
     items = [
         _post_to_item(source, post, users, official_accounts)
         for post in posts
-        if isinstance(post, dict) and post.get("id")
+        if isinstance(post, dict) and post.get("id") and not _is_retweet(post)
     ]
     meta = data.get("meta", {}) if isinstance(data.get("meta"), dict) else {}
     newest = str(meta.get("newest_id") or "")
@@ -147,6 +175,13 @@ def parse_response(
         if _newer(pending, cursor.get("since_id", "")):
             cursor["since_id"] = pending
     return ParsedSource(items=items, cursor=cursor, next_request=next_request)
+
+
+def _is_retweet(post: dict[str, Any]) -> bool:
+    refs = post.get("referenced_tweets")
+    return isinstance(refs, list) and any(
+        isinstance(r, dict) and r.get("type") == "retweeted" for r in refs
+    )
 
 
 def _newer(a: str, b: str) -> bool:
@@ -169,7 +204,9 @@ def _post_to_item(
 ) -> ItemData:
     author = users.get(str(post.get("author_id")), {})
     username = str(author.get("username") or source.username or "i").lstrip("@")
-    text = clean_text(html.unescape(str(post.get("text", ""))))  # X escapes & < >
+    note = post.get("note_tweet")
+    whole = note.get("text") if isinstance(note, dict) else None  # a long post, whole
+    text = clean_text(html.unescape(str(whole or post.get("text", ""))))  # X escapes & < >
     created = None
     if isinstance(post.get("created_at"), str):
         try:
