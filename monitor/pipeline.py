@@ -10,7 +10,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from .analysis import Analyzer
 from .analysis.stories import StoryMatcher
@@ -21,6 +21,7 @@ from .fetch import Fetcher
 from .health import Outcome, next_state
 from .models import EventKind, FetchRequest, ItemData, PollResult, SourceState, utcnow
 from .sources import SourceContext, build_request, parse_response, skip_reason
+from .sources.x import rate_limited_until as x_rate_limited_until
 from .store import Store, iso
 
 __all__ = ["Pipeline"]
@@ -28,6 +29,8 @@ __all__ = ["Pipeline"]
 log = logging.getLogger(__name__)
 
 BATCH_SOURCES = 200
+# X's windows are 15 minutes (24 hours for some plans): a reset further away is absurd.
+MAX_RATE_PAUSE = timedelta(hours=24)
 
 
 @dataclass
@@ -73,12 +76,43 @@ class Pipeline:
         }
         active = [s for s in sources if s.name not in skipped]
         results = [PollResult(name, skipped=reason) for name, reason in skipped.items()]
+        for source in sources:
+            if source.name in skipped:
+                self._wait_for_rate_limit(source, states[source.name])
         # In batches: the fetches of a batch run concurrently, and memory holds one
         # batch's bodies and items at a time, however many sources there are.
         for start in range(0, len(active), BATCH_SOURCES):
             batch = active[start : start + BATCH_SOURCES]
             results += self._record(self._fetch_and_parse(batch, states))
         return results
+
+    def _wait_for_rate_limit(self, source: Source, state: SourceState) -> None:
+        """A spent X rate-limit window: the source's next poll moves to the reset, so the
+        daemon sleeps instead of asking again at every tick. A reset further away than
+        MAX_RATE_PAUSE is absurd (a clock or an account problem): the source waits that
+        long, and is marked unhealthy, once, with an alert."""
+        now = self.clock()
+        until = x_rate_limited_until(state, now.timestamp())
+        if until is None:
+            return
+        reset = datetime.fromtimestamp(until, UTC)
+        absurd = reset - now > MAX_RATE_PAUSE
+        wait_until = min(reset, now + MAX_RATE_PAUSE) + timedelta(seconds=1)
+        if state.next_poll_at is not None and state.next_poll_at >= wait_until and not (
+            absurd and state.healthy
+        ):
+            return  # already waiting
+        error = f"X rate limit spent: no call until {reset:%Y-%m-%d %H:%M:%S} UTC"
+        waiting = replace(
+            state,
+            next_poll_at=wait_until,
+            last_error=error if absurd else state.last_error,
+            healthy=state.healthy and not absurd,
+        )
+        with self.store.transaction("pausing a rate-limited source"):
+            self.store.save_source_state(waiting, None)
+            if absurd and state.healthy:
+                self._health_event(source, EventKind.SOURCE_UNHEALTHY, waiting, now)
 
     # -- fetch and parse ---------------------------------------------------------------------
 

@@ -376,3 +376,49 @@ def test_an_official_accounts_retweets_are_not_its_words(x_api: FakeX, db_path: 
     assert titles == ["Ford announces a new plant in Kentucky"]
     timeline = [r for r in x_api.requests if r.path == "/2/users/1001/tweets"]
     assert timeline and timeline[0].args["exclude"] == "retweets"
+
+
+def test_a_spent_window_moves_the_next_poll_to_the_reset(x_api: FakeX, db_path: Path) -> None:
+    """The daemon polls a source when its next_poll_at comes: a skipped poll that left it
+    in the past made the job run again at once, a core at 100% until the reset."""
+    reset = int(time.time()) + 900
+    x_api.queue(
+        "/2/tweets/search/recent",
+        page([post(snowflake(60), "2002", "one")]),
+        x_rate_limit_remaining="0",
+        x_rate_limit_reset=str(reset),
+    )
+    with monitor_for(x_api, db_path, SEARCH) as monitor:
+        monitor.poll(deliver=False)
+        for _ in range(3):
+            monitor.poll(deliver=False)  # what a spinning scheduler would do
+        state = monitor.store.source_states()["x-search"]
+        events = monitor.store.query("SELECT kind FROM events")
+    assert len(x_api.requests) == 1
+    assert state.next_poll_at is not None and state.next_poll_at.timestamp() >= reset
+    assert state.healthy and not events  # 15 minutes is an ordinary wait
+
+
+def test_an_absurd_reset_pauses_a_day_and_says_the_source_is_unhealthy_once(
+    x_api: FakeX, db_path: Path
+) -> None:
+    years_away = int(time.time()) + 3 * 365 * 86400
+    x_api.queue(
+        "/2/tweets/search/recent",
+        page([post(snowflake(60), "2002", "one")]),
+        x_rate_limit_remaining="0",
+        x_rate_limit_reset=str(years_away),
+    )
+    with monitor_for(x_api, db_path, SEARCH) as monitor:
+        monitor.poll(deliver=False)
+        monitor.poll(deliver=False)
+        monitor.poll(deliver=False)
+        state = monitor.store.source_states()["x-search"]
+        events = [r["kind"] for r in monitor.store.query("SELECT kind FROM events")]
+        report = collect_status(monitor)
+    assert events == ["source_unhealthy"]
+    assert not state.healthy and "X rate limit spent" in (state.last_error or "")
+    assert state.next_poll_at is not None
+    assert state.next_poll_at.timestamp() <= time.time() + 86400 + 5  # a day, not years
+    [source] = report["sources"]
+    assert source["health"] == "unhealthy" and "X rate limit spent" in source["last_error"]
