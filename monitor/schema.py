@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -110,5 +110,10 @@ MIGRATIONS: dict[int, str] = {
         last_error TEXT,
         sent_at TEXT
     );
+    """,
+    # A week's digest is claimed ('sending', with the time) before it is sent, so that the
+    # weekly job and the retry job never both send it.
+    2: """
+    ALTER TABLE digests ADD COLUMN claimed_at TEXT
     """,
 }

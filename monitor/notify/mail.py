@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from ..config import Config, Environment
 from ..errors import ConfigError, PermanentDeliveryError, TransientDeliveryError
 from ..models import utcnow
-from ..store import Store, iso
+from ..store import Store, iso, parse_iso
 from .digest import Digest, build_digest, period_of, render_html, render_text
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ SMTP_TIMEOUT = 30
 RETRY_EVERY = timedelta(minutes=5)
 # A daemon that was down at the scheduled time still sends within this grace.
 CATCH_UP = timedelta(hours=1)
+# A claimed digest not settled within this time was left by a crash: take it over.
+CLAIM_LEASE = timedelta(minutes=10)
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -118,6 +120,10 @@ class DigestMailer:
         target = monday + timedelta(days=_DAYS.index(day))
         return target.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
+    def record_period(self) -> str:
+        """The ISO week a digest sent now belongs to."""
+        return period_of(self.clock(), self.config.monitor.timezone)
+
     def record(self, period: str) -> dict[str, Any] | None:
         rows = self.store.query("SELECT * FROM digests WHERE period = ?", [period])
         return rows[0] if rows else None
@@ -129,6 +135,10 @@ class DigestMailer:
         row = self.record(period)
         if row is not None and row["status"] in ("sent", "failed"):
             return False
+        if row is not None and row["status"] == "sending":
+            claimed = parse_iso(row.get("claimed_at"))
+            if claimed is not None and now - claimed < CLAIM_LEASE:
+                return False  # another job is sending it
         scheduled = self.scheduled_time(now)
         if now < scheduled:
             return False
@@ -156,7 +166,9 @@ class DigestMailer:
         # A week already sent stays sent whatever a forced resend does: were it marked
         # pending, the retry job would send that week a second time.
         already_sent = row is not None and row["status"] == "sent"
-        self._record(period, "sent" if already_sent else "pending", None, attempt=True)
+        if not self._claim(period, now, keep_sent=already_sent):
+            log.info("weekly digest %s is being sent by another job", period)
+            return False
         digest = build_digest(self.store, self.config, now, days)
         try:
             send_mail(compose(digest, self.config, now), self.env)
@@ -178,6 +190,27 @@ class DigestMailer:
             raise
         self._record(period, "sent", None, sent_at=now)
         log.info("weekly digest %s sent to %d recipients", period, len(self.config.digest.to))
+        return True
+
+    def _claim(self, period: str, now: datetime, keep_sent: bool) -> bool:
+        """Take this week's digest for sending, atomically: one transaction reads and marks
+        it, so the weekly job and the retry job (or two processes) never both send it. A
+        claim older than CLAIM_LEASE was left by a crash and is taken over."""
+        with self.store.transaction("claiming the weekly digest"):
+            rows = self.store.query(
+                "SELECT status, claimed_at FROM digests WHERE period = ?", [period]
+            )
+            if rows and rows[0]["status"] == "sending":
+                claimed = parse_iso(rows[0]["claimed_at"])
+                if claimed is not None and now - claimed < CLAIM_LEASE:
+                    return False
+            self.store.execute(
+                """INSERT INTO digests (period, status, attempts, claimed_at)
+                   VALUES (?, ?, 1, ?) ON CONFLICT(period) DO UPDATE SET
+                   status = excluded.status, attempts = attempts + 1,
+                   claimed_at = excluded.claimed_at""",
+                [period, "sent" if keep_sent else "sending", iso(now)],
+            )
         return True
 
     def _record(

@@ -398,3 +398,56 @@ def test_a_zero_count_draws_no_bar(week: Monitor) -> None:
     assert html.count('class="bar"') == sum(
         1 for b in (*digest.companies, *digest.outlets) if b.count
     )
+
+
+class SlowInbox(Inbox):
+    """A mail server that takes its time accepting a message."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        import asyncio
+
+        await asyncio.sleep(1.0)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_the_weekly_job_and_the_retry_job_never_both_send_the_week(week: Monitor) -> None:
+    """Two jobs due at once during a slow send: the week is claimed in one transaction
+    before sending, so one email arrives, not two."""
+    import threading
+
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    now = datetime.now(UTC)
+    try:
+        mailer = DigestMailer(week.store, week.config, smtp_env(controller.port))
+        mailer.clock = lambda: mailer.scheduled_time(now) + timedelta(minutes=1)
+        sent: list[bool] = []
+        jobs = [threading.Thread(target=lambda: sent.append(mailer.send_if_due())) for _ in "ab"]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join(timeout=30)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    assert sorted(sent) == [False, True]
+    row = week.store.query("SELECT status, attempts FROM digests")[0]
+    assert row["status"] == "sent" and row["attempts"] == 1
+
+
+def test_a_claim_left_by_a_crash_is_taken_over(week: Monitor) -> None:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        mailer = DigestMailer(week.store, week.config, smtp_env(controller.port))
+        scheduled = mailer.scheduled_time(datetime.now(UTC))
+        mailer.clock = lambda: scheduled + timedelta(minutes=1)
+        assert mailer._claim(mailer.record_period(), scheduled, keep_sent=False)  # then a crash
+        assert mailer.send_if_due() is False  # claimed a minute ago: another job's
+        mailer.clock = lambda: scheduled + timedelta(minutes=30)  # the lease has run out
+        assert mailer.send_if_due() is True
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
