@@ -123,6 +123,7 @@ RULING = _rx(
 )
 REPORT_WORDS = (
     r"reports?|reporting|claims?|rumou?rs?|speculation|story|stories|article|allegations?|"
+    r"charges|accusations?|"
     r"suggestions?|talk|media|idea|notion|chatter|gossip|hearsay|leaks?|tally|figures|account"
 )
 DENIAL_STRONG = _rx(
@@ -138,6 +139,7 @@ DENIAL_STRONG = _rx(
     r"play(?:s|ed)?\s+down|downplay(?:s|ed)?|rubbish(?:es|ed)?|hos(?:es|ed|ing)?\s+down|"
     r"rebuff(?:s|ed)?|challeng(?:es|ed|ing)|says?\s+(?:no|nein)\s+to|rebuk(?:es|ed|ing)|"
     r"cast(?:s|ing)?\s+doubt\s+on|(?:stamp|shut|tamp)(?:s|ed|ped|ting)?\s+(?:out|down)|"
+    r"discredit(?:s|ed|ing)?|"
     r"disput(?:e|es|ed|ing)\s+the\s+accuracy\s+of)\s+(?:[\w'’]+[\s-]+){0,4}?"
     rf"(?:{REPORT_WORDS}|documentary|characteri[sz]ation|findings)\b|"
     r"\bdismiss(?:es|ed|ing)?\s+as\b|\bmischaracteri[sz](?:e|es|ed|ing)\b|"
@@ -204,7 +206,9 @@ DENIAL_NEGATED = _rx(
     r"investing|moving|shifting|relocating|abandoning|scrapping|killing|ending|cancell?ing|"
     r"delaying|dropping|discontinuing|pulling\s+out|walking\s+away|in\s+the\s+works|"
     r"on\s+the\s+table|on\s+the\s+agenda|for\s+sale|happening|going\s+anywhere)\b|"
-    r"\b(?:not|never)\b[^.;]{0,30}?\bin\s+(?:\w+\s+)?(?:talks|negotiations|discussions)\b",
+    r"\b(?:not|never)\b[^.;]{0,30}?\bin\s+(?:\w+\s+)?(?:talks|negotiations|discussions)\b|"
+    r"\b(?:will|would|does|do)\s*(?:not|n't)\s+(?:suspend|sell|close|exit|leave|cut|abandon|"
+    r"scrap|cancel|delay|pull\s+out|shut|quit|withdraw|move|relocate)\b",
     # there is no such thing: "there is no project", "no such plan", "nothing has changed"
     r"\bthere(?:'s|’s|\s+is|\s+are|\s+was|\s+were|\s+has\s+been|\s+have\s+been)\s+no\b|"
     r"\bno\s+such\s+(?:thing|plans?|product|project|deal|meeting)\b|\bnothing\s+(?:has\s+)?"
@@ -240,6 +244,7 @@ CONFIRMATION = _rx(
     # confirms, acknowledges, verifies (a form of "confirm" negated or hedged is taken out
     # first, by NOT_CONFIRMED)
     r"\bconfirm(?:s|ed|ing)?\b|\backnowledg(?:e|es|ed|ing)\b|\bverif(?:y|ies|ying)\b|"
+    r"\badmit(?:s|ted|ting)?\b|"
     r"\b(?:it|they|he|she|the\s+company)\s+verified\b|"
     r"证实|證實|确认|確認|官宣",
 )
@@ -280,6 +285,9 @@ CORPORATE_ACT = _rx(
     # a deal agreed or done: "agreed to buy", "acquires", "completed its acquisition"
     r"\bagree[sd]?\s+to\s+(?:buy|acquire|sell|merge|a\s+\S+\s+(?:\w+\s+)?deal)|"
     r"\bacquires\b|\bacquired\b|\bcompleted\s+(?:its\s+|the\s+)?acquisition",
+    # closures and exits: "shuts down all 133 stores", "cuts ties", "will stop sponsoring"
+    r"\b(?:shuts?|shutting|closes|closed|closing)\s+(?:down\s+)?(?:\w+\s+){0,3}?(?:stores|plants?|"
+    r"factories|operations|offices|branches|units?)\b|\bcuts?\s+ties\b|\bwill\s+stop\s+\w+ing\b",
     # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
     r"\blay\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",
@@ -288,7 +296,7 @@ NOT_CONFIRMED = _rx(
     # not confirmed: "won't confirm", "declining to confirm", "unconfirmed", "no confirmation"
     r"(?:\b(?:not|never|yet\s+to|unable\s+to|could\s+not|without|neither|nor)|n't|"
     r"\b(?:refus|declin)\w*\s+to)\s+(?:immediately\s+|independently\s+|officially\s+|"
-    r"publicly\s+)?(?:confirm|verify|acknowledge)\w*|"
+    r"publicly\s+)?(?:confirm|verify|acknowledge|admit)\w*|"
     r"\bunconfirmed\b|\bunverified\b|\bnot\s+(?:been\s+)?confirmed\b|"
     r"\bno\s+(?:official\s+)?confirmation\b",
     # to be confirmed later: "could announce", "expected to sign"
@@ -297,8 +305,8 @@ NOT_CONFIRMED = _rx(
 )
 CLAIM = _rx(
     # anonymous sources: "sources say", "people familiar with the matter", "insiders"
-    r"\bsources?\b(?:\s+\w+){0,3}\s+(?:say|said|says|told|tell|tells|indicate|suggest|"
-    r"claim|familiar|close\s+to|with\s+knowledge)\b|"
+    r"\bsources?\b(?:\s+\w+){0,5}\s+(?:say|said|says|told|tell|tells|indicate|suggest|"
+    r"claim|familiar|close\s+to|with\s+knowledge|added)\b|"
     r"\bpeople\s+(?:familiar|with\s+(?:direct\s+|first-?hand\s+)?knowledge|briefed|close\s+to|"
     r"aware|in\s+the\s+know)\b|\b(?:the|these|those|two|three|four)\s+people\s+said\b|"
     r"\bperson\s+(?:familiar|with\s+(?:direct\s+)?knowledge|briefed|close\s+to)\b|"
@@ -346,7 +354,7 @@ CLAIM = _rx(
     # ", X reported" at the end of a sentence
     r",\s*(?:[\w.'’-]+\s+){0,6}(?:reported|reports|reporting)\b",
     # talks under way: "in talks", "talks between", "held talks"
-    r"\b(?:in|entered|enter|held|holds|hold|holding|opens?|opened|began|begin|started|"
+    r"\b(?:in|entered|enter|held|holds|hold|holding|opens?|opened|began|begin|begun|started|"
     r"advances?|engaged\s+in)\s+(?:[\w-]+\s+){0,2}(?:talks|negotiations|discussions)\b|"
     r"\btalks\s+(?:between|with|over|about)\b",
     # weighing, exploring, nearing a deal
@@ -359,9 +367,10 @@ CLAIM = _rx(
     r"\bplans?\s+to\b|\bplanning\s+to\b|\bplanned\b|\bdiscuss(?:ed|es|ing)?\b|"
     r"\bnegotiat(?:e|es|ed|ing)\b|\bin\s+the\s+works\b|\bon\s+the\s+table\b|或将|或將|拟|擬",
     # could do: "could build", "may sell"
-    r"\b(?:could|may|might)\s+(?:soon\s+)?(?:build|launch|enter|buy|acquire|sell|cut|close|"
-    r"open|partner|team|invest|announce|exit|shut|recall|merge|face|delay|raise|lower|"
-    r"list|bring|return|make|produce|supply)\b",
+    r"\b(?:could|may|might)\s+(?:soon\s+)?(?:be\s+)?(?:build|launch|enter|buy|acquire|sell|cut|"
+    r"close|open|partner|team|invest|announce|exit|shut|recall|merge|face|delay|raise|lower|"
+    r"list|bring|return|make|produce|supply|pull(?:ing)?\s+out)\b|\blikely\s+to\s+(?:make|"
+    r"buy|sell|close|cut|exit|enter|acquire|bid|announce|launch)\b",
 )
 # Bare words that name rumours without making one ("we don't comment on speculation").
 WEAK_CLAIM = _rx(r"\brumou?rs?\b|\bspeculation\b")
