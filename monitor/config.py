@@ -209,6 +209,9 @@ class Source(_Model):
     # Query parameters that are tracking on this source only ("cid", "from"): stripped from
     # its links and identities, beside the ones that are tracking everywhere.
     strip_params: tuple[str, ...] = ()
+    # How a page prints numeric dates ("11/03/2026"): month first (MDY) or day first
+    # (DMY). Default: from the page's <html lang>: "en" or "en-US" month first.
+    date_order: Literal["MDY", "DMY"] | None = None
     enabled: bool = True
     max_results: int = Field(default=50, ge=10, le=100)
     max_pages: int = Field(default=3, ge=1, le=20)

@@ -231,3 +231,41 @@ def test_a_page_source_polled_over_http(httpserver: HTTPServer, db_path: Path) -
     assert summary.new_items == 10 and not summary.failed
     assert all("//corporate.example.com/news/" in r["url"] for r in rows)
     assert sum(1 for r in rows if r["published_at"]) == 9
+
+
+LISTING = """<html lang="{lang}"><body><ul class="news">
+<li><a href="/news/a">Ford opens a battery plant in Kentucky</a> <span>11/03/2026</span></li>
+<li><a href="/news/b">Ford names a new head of Ford Pro</a> <span>10/28/2026</span></li>
+<li><a href="/news/c">Ford recalls 20,000 Explorers</a> <span>10/01/2026</span></li>
+</ul></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "extra", "expected"),
+    [
+        ("en-US", {}, (11, 3)),  # a US newsroom: 3 November
+        ("en", {}, (11, 3)),
+        ("en-GB", {}, (3, 11)),  # a British one: 11 March
+        ("de", {}, (3, 11)),
+        ("de", {"date_order": "MDY"}, (11, 3)),  # the source says so
+    ],
+)
+def test_numeric_dates_are_read_in_the_pages_order(
+    lang: str, extra: dict[str, str], expected: tuple[int, int]
+) -> None:
+    config = make_config(
+        [{"name": "p", "kind": "page", "url": "https://media.example.com/", **extra}]
+    )
+    body = LISTING.format(lang=lang).encode()
+    items = parse_page(
+        config.sources[0], FetchResult("p", "https://media.example.com/", 200, body)
+    ).items
+    first = next(i for i in items if i.url.endswith("/news/a"))
+    assert first.published_at is not None
+    assert (first.published_at.month, first.published_at.day) == expected
+    # an unambiguous date reads the same whatever the order
+    second = next(i for i in items if i.url.endswith("/news/b"))
+    assert second.published_at is not None and (
+        second.published_at.month,
+        second.published_at.day,
+    ) == (10, 28)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from .common import clean_text, safe_link
-from .dates import DATE_TEXT, block_date
+from .dates import DATE_TEXT, DateOrder, block_date
 from .urls import canonical_url, resolve_url
 
 __all__ = ["Entry", "extract_listing"]
@@ -72,7 +72,9 @@ class _Candidate:
     heading: Tag | None
 
 
-def extract_listing(soup: BeautifulSoup, base: str, page_url: str) -> list[Entry]:
+def extract_listing(
+    soup: BeautifulSoup, base: str, page_url: str, date_order: DateOrder = "DMY"
+) -> list[Entry]:
     """The press releases on a listing page, in page order, without selectors."""
     _strip_chrome(soup)
     own = {canonical_url(page_url), canonical_url(base)}
@@ -108,7 +110,7 @@ def extract_listing(soup: BeautifulSoup, base: str, page_url: str) -> list[Entry
     for key in chosen:
         cand, block = best[key], blocks[key]
         # Without a heading the title is the link's text less its dates: search it all.
-        published = block_date(block, cand.heading)
+        published = block_date(block, cand.heading, date_order)
         entries.append((cand.title, cand.url, published, _summary(block, cand.title)))
     return entries
 

@@ -15,7 +15,7 @@ from ..config import Selectors, Source
 from ..errors import ParseError
 from ..models import Authority, FetchResult, ItemData, ParsedSource
 from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, safe_link
-from .dates import DATE_TEXT, block_date, date_of, parse_date_text
+from .dates import DATE_TEXT, DateOrder, block_date, date_of, page_date_order, parse_date_text
 from .listing import Entry, extract_listing
 from .urls import canonical_url, resolve_url, without_tracking
 
@@ -38,10 +38,13 @@ def parse_page(source: Source, result: FetchResult) -> ParsedSource:
     if isinstance(base_tag, Tag):
         base = resolve_url(str(base_tag["href"]), result.url)
     outlet = _outlet(soup, source)
+    html_tag = soup.find("html")
+    lang = str(html_tag.get("lang") or "") if isinstance(html_tag, Tag) else ""
+    order = page_date_order(lang, source.date_order)
     if source.selectors:
-        entries = _with_selectors(soup, source.selectors, base)
+        entries = _with_selectors(soup, source.selectors, base, order)
     else:
-        entries = extract_listing(soup, base, result.url)
+        entries = extract_listing(soup, base, result.url, order)
     if not entries:
         raise ParseError(
             "no press releases found on the page (set `selectors` for this source)",
@@ -73,7 +76,9 @@ def _outlet(soup: BeautifulSoup, source: Source) -> str:
     return source.name
 
 
-def _with_selectors(soup: BeautifulSoup, selectors: Selectors, base: str) -> list[Entry]:
+def _with_selectors(
+    soup: BeautifulSoup, selectors: Selectors, base: str, order: DateOrder
+) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[str] = set()
     for block in soup.select(selectors.item):
@@ -94,9 +99,10 @@ def _with_selectors(soup: BeautifulSoup, selectors: Selectors, base: str) -> lis
             continue
         seen.add(canonical_url(url))
         if selectors.date:
-            published = date_of(block.select_one(selectors.date))
+            published = date_of(block.select_one(selectors.date), order)
         else:
-            published = block_date(block, title_node if isinstance(title_node, Tag) else None)
+            heading = title_node if isinstance(title_node, Tag) else None
+            published = block_date(block, heading, order)
         summary_node = block.select_one(selectors.summary) if selectors.summary else None
         summary = clean_text(summary_node.get_text(" ")) if summary_node else ""
         entries.append((title, url, published, summary))
