@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config import Source
 from monitor.errors import ParseError
 from monitor.models import FetchResult, ItemData, ParsedSource, SourceState
 from monitor.sources import SourceContext, parse_response
@@ -20,10 +21,20 @@ FEEDS = DATA / "feeds"
 FEED_URL = "https://feeds.example.net/feed"
 
 
+# The fixtures were published in November 2026: the clock the pipeline would have then.
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def polled(source: Source, result: FetchResult) -> ParsedSource:
+    return parse_response(source, result, SourceState(source.name), SourceContext(), NOW)
+
+
 def parse(name: str, content_type: str = "application/xml") -> ParsedSource:
+    """A fixture through the parser and the one normalising step after it, as a poll."""
     source = make_config([{"name": "f", "url": FEED_URL}]).sources[0]
     body = (FEEDS / name).read_bytes()
-    return parse_feed(source, FetchResult("f", FEED_URL, 200, body, {"content-type": content_type}))
+    result = FetchResult("f", FEED_URL, 200, body, {"content-type": content_type})
+    return parse_response(source, result, SourceState("f"), SourceContext(), NOW)
 
 
 def utc(*args: int) -> datetime:
@@ -200,7 +211,7 @@ def test_absurd_dates_become_none() -> None:
         assert len(items) == 4
         assert [i.published_at for i in items] == [None, None, None, utc(2026, 11, 18, 9, 15)]
     # Judged in one place: the parser itself keeps what the feed said, when it was a date.
-    raw = [i.published_at for i in parse("absurd_dates.xml").items]
+    raw = [i.published_at for i in parse_feed(source, result).items]
     assert raw == [utc(1970, 1, 1), utc(2099, 12, 1), None, utc(2026, 11, 18, 9, 15)]
 
 
@@ -251,7 +262,7 @@ def test_javascript_and_data_links_are_dropped() -> None:
         b"</channel></rss>"
     )
     source = make_config([{"name": "f", "url": FEED_URL}]).sources[0]
-    items = parse_feed(source, FetchResult("f", FEED_URL, 200, body)).items
+    items = polled(source, FetchResult("f", FEED_URL, 200, body)).items
     assert [i.url for i in items] == ["https://feeds.example.net/news/good"]
 
 
@@ -289,7 +300,7 @@ def _google_feed(*items: bytes) -> list[ItemData]:
     body = b'<rss version="2.0"><channel><title>Google News</title>' + b"".join(items)
     source = make_config([{"name": "g", "url": FEED_URL}]).sources[0]
     url = "https://news.google.com/rss/search?q=ford"
-    return parse_feed(source, FetchResult("g", url, 200, body + b"</channel></rss>")).items
+    return polled(source, FetchResult("g", url, 200, body + b"</channel></rss>")).items
 
 
 def test_google_news_identity_is_stable_across_new_opaque_links() -> None:
@@ -317,7 +328,8 @@ def test_google_news_old_style_id_gives_the_outlet_url() -> None:
     link = f"https://news.google.com/rss/articles/{segment}?oc=5"
     assert decode_google_news_url(link) == article
     items = _google_feed(_google_item(link, "Ford held talks with Xiaomi"))
-    assert items[0].url == article
+    # the outlet's link as shown: like any other, without its tracking parameters
+    assert items[0].url == "https://www.reuters.com/business/autos/ford-xiaomi-2026-11-18/"
     assert items[0].key == "https://reuters.com/business/autos/ford-xiaomi-2026-11-18"
     assert items[0].title == "Ford held talks with Xiaomi"
 
@@ -345,14 +357,14 @@ def test_articles_that_differ_only_by_cid_stay_two_items() -> None:
         ("Ford names new chief of its EV unit", "https://media.example.com/article?cid=123"),
         ("Ford recalls 20,000 Explorers", "https://media.example.com/article?cid=456"),
     )
-    items = parse_feed(source, FetchResult("f", FEED_URL, 200, body)).items
+    items = polled(source, FetchResult("f", FEED_URL, 200, body)).items
     assert len({i.key for i in items}) == 2
 
 
 def test_a_source_strips_its_own_tracking_parameters() -> None:
     source = make_config([{"name": "f", "url": FEED_URL, "strip_params": ["cid"]}]).sources[0]
     body = rss_items(("Ford names new chief", "https://media.example.com/a?cid=99&id=7"))
-    [item] = parse_feed(source, FetchResult("f", FEED_URL, 200, body)).items
+    [item] = polled(source, FetchResult("f", FEED_URL, 200, body)).items
     assert item.key == "https://media.example.com/a?id=7"
     assert item.url == "https://media.example.com/a?id=7"
 
@@ -362,3 +374,24 @@ def rss_items(*items: tuple[str, str]) -> bytes:
         f"<item><title>{t}</title><link>{u.replace('&', '&amp;')}</link></item>" for t, u in items
     )
     return f'<rss version="2.0"><channel><title>t</title>{entries}</channel></rss>'.encode()
+
+
+@pytest.mark.parametrize("kind", ["feed", "page"])
+def test_links_and_identities_are_made_in_one_step_for_every_kind(kind: str) -> None:
+    """One normalising step after every parser: a source's strip_params, tracking
+    parameters and the canonical identity apply alike to feeds and newsroom pages."""
+    extra = {"selectors": {"item": "li", "title": "a", "link": "a"}} if kind == "page" else {}
+    source = make_config(
+        [{"name": "s", "kind": kind, "url": FEED_URL, "strip_params": ["cid"], **extra}]
+    ).sources[0]
+    link = "https://WWW.Media.example.com/a/?id=7&cid=99&utm_source=x"
+    if kind == "feed":
+        body = rss_items(("Ford names new chief of its EV unit", link))
+    else:
+        body = f'<html><body><ul><li><a href="{link}">Ford names new chief of its EV unit</a></li>'
+        body += '<li><a href="/b">Ford recalls Explorers</a></li></ul></body></html>'
+        body = body.encode()
+    items = polled(source, FetchResult("s", FEED_URL, 200, body)).items
+    item = next(i for i in items if "chief" in i.title)
+    assert item.url == "https://WWW.Media.example.com/a/?id=7"
+    assert item.key == "https://media.example.com/a?id=7"

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..config import Environment, Source
-from ..models import FetchRequest, FetchResult, ParsedSource, SourceState
+from ..models import FetchRequest, FetchResult, ItemData, ParsedSource, SourceState
 from . import feeds, pages, x
 from .common import sane_date
+from .urls import canonical_url, without_tracking
 
-__all__ = ["SourceContext", "build_request", "parse_response", "skip_reason"]
+__all__ = ["SourceContext", "build_request", "normalise", "parse_response", "skip_reason"]
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # warnings given once per process, however often sources poll
@@ -88,10 +89,17 @@ def parse_response(
         parsed = pages.parse_page(source, result)
     else:
         parsed = x.parse_response(source, result, state, context.env, context.official_accounts)
-    items = [
-        item
-        if item.published_at == (when := sane_date(item.published_at, now))
-        else replace(item, published_at=when)
-        for item in parsed.items
-    ]
-    return replace(parsed, items=items)
+    return replace(parsed, items=[normalise(item, source, now) for item in parsed.items])
+
+
+def normalise(item: ItemData, source: Source, now: datetime) -> ItemData:
+    """The one step after every parser, whatever the kind of source: the link shown
+    without tracking parameters (and the source's own `strip_params`), the identity as
+    the canonical URL unless the parser made a special one (a guid, a Google News key),
+    and the publication date judged against the clock (1970 or next year is none)."""
+    url = without_tracking(item.url, source.strip_params) if item.url else item.url
+    key = item.key or canonical_url(item.url, source.strip_params)
+    when = sane_date(item.published_at, now)
+    if (url, key, when) == (item.url, item.key, item.published_at):
+        return item
+    return replace(item, url=url, key=key, published_at=when)

@@ -28,7 +28,7 @@ from ..errors import ParseError
 from ..models import Authority, FetchResult, ItemData, ParsedSource
 from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, plain_text, safe_link
 from .fastfeed import fast_entries
-from .urls import canonical_url, decode_google_news_url, resolve_url, without_tracking
+from .urls import decode_google_news_url, resolve_url
 
 __all__ = ["google_news_key", "parse_feed", "prepare_xml"]
 
@@ -196,8 +196,7 @@ def _entry_to_item(
     guid = clean_text(entry.get("id") or "")
     url = ""
     if href:
-        link = safe_link(resolve_url(href, feed_url)) or ""
-        url = without_tracking(link, source.strip_params)
+        url = safe_link(resolve_url(href, feed_url)) or ""
         if not url:
             return None  # javascript:, data: and the like: a hostile item, not a story
     elif safe_link(guid):
@@ -211,7 +210,8 @@ def _entry_to_item(
     if origin.get("title"):
         outlet = clean_text(origin.get("title"))
         outlet_url = safe_link(origin.get("href") or "") or ""
-    key = canonical_url(url, source.strip_params) if url else f"guid:{source.name}:{guid}"
+    # "" leaves the identity to sources.normalise: the canonical form of the URL.
+    key = "" if url else f"guid:{source.name}:{guid}"
     if url and urlsplit(url).hostname == _GOOGLE_NEWS:
         title = strip_outlet_suffix(title, outlet)
         url, key = _google_news_identity(url, title, outlet, outlet_url)
@@ -254,7 +254,7 @@ def _google_news_identity(url: str, title: str, outlet: str, outlet_url: str) ->
     since 2024 the ids are opaque, and the key falls back to outlet and title."""
     decoded = decode_google_news_url(url)
     if decoded and safe_link(decoded):
-        return decoded, canonical_url(decoded)
+        return decoded, ""  # the outlet's own URL: its canonical form, as any other
     return url, google_news_key(title, outlet, outlet_url)
 
 

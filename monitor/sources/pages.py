@@ -17,7 +17,7 @@ from ..models import Authority, FetchResult, ItemData, ParsedSource
 from .common import MAX_SUMMARY, MAX_TITLE, clean_text, clip, safe_link
 from .dates import DATE_TEXT, DateOrder, block_date, date_of, page_date_order, parse_date_text
 from .listing import Entry, extract_listing
-from .urls import canonical_url, resolve_url, without_tracking
+from .urls import canonical_url, resolve_url
 
 __all__ = ["DATE_TEXT", "block_date", "extract_listing", "parse_date_text", "parse_page"]
 
@@ -55,8 +55,8 @@ def parse_page(source: Source, result: FetchResult) -> ParsedSource:
     items = [
         ItemData(
             source=source.name,
-            key=canonical_url(url, source.strip_params),
-            url=without_tracking(url, source.strip_params),
+            key="",  # the canonical URL, made by sources.normalise
+            url=url,
             title=clip(title, MAX_TITLE),
             summary=clip(summary, MAX_SUMMARY),
             published_at=published,
