@@ -34,6 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     return f"wall clock moved ahead {_AHEAD} days: {datetime.now(UTC):%Y-%m-%d}" if _AHEAD else None
+
+
 DATA = Path(__file__).resolve().parent / "data"
 
 COMPANIES: list[dict[str, Any]] = [

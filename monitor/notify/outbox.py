@@ -103,6 +103,7 @@ class Outbox:
         settled = 0
         now = self.clock()
         marks, names = self._channels()
+        self._teach_channel_ids()
         rows = self.store.query(
             f"SELECT * FROM outbox WHERE status = 'sending' AND channel IN ({marks}) ORDER BY id",
             names,
@@ -221,6 +222,21 @@ class Outbox:
             return "error"
         self._mark_sent(row["id"], ref)
         return "sent"
+
+    def _teach_channel_ids(self) -> None:
+        """Hand each notifier the channel ID its last sent alert carries, so that reading
+        the channel back after a restart needs no name look-up."""
+        for channel, notifier in self.notifiers.items():
+            learn = getattr(notifier, "learn_channel", None)
+            if learn is None:
+                continue
+            rows = self.store.query(
+                "SELECT external_ref FROM outbox WHERE channel = ? AND status = 'sent' "
+                "AND external_ref IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [channel],
+            )
+            if rows:
+                learn(str(rows[0]["external_ref"]))
 
     def _find(
         self,

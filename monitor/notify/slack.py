@@ -236,11 +236,21 @@ class SlackNotifier:
             if not cursor:
                 return
 
+    def learn_channel(self, ref: str) -> None:
+        """The channel's ID from an alert already sent (its reference is 'C…:ts'): after a
+        restart, history can be read without asking conversations.list."""
+        channel, _ = _split_ref(ref)
+        if _CHANNEL_ID.fullmatch(channel):
+            self._channel_ids.setdefault(self.channel, channel)
+
     def _channel_id(self) -> str:
-        """History needs the channel's id: from a post, the config, or conversations.list."""
+        """History needs the channel's ID, never its name: conversations.history and
+        .replies answer channel_not_found for a name (api.slack.com/methods/
+        conversations.history: "channel: Conversation ID"). From the config, from a post,
+        or from conversations.list; failing those, one clear permanent error."""
         if self.channel in self._channel_ids:
             return self._channel_ids[self.channel]
-        if re.fullmatch(r"[CGD][A-Z0-9]{6,}", self.channel):
+        if _CHANNEL_ID.fullmatch(self.channel):
             return self.channel
         name = self.channel.lstrip("#")
         cursor = None
@@ -258,8 +268,21 @@ class SlackNotifier:
                 if not cursor:
                     break
         except SlackApiError as exc:
-            log.debug("conversations.list failed (%s): using the channel name", exc)
-        return self.channel
+            error = str(exc.response.get("error", "error")) if exc.response else str(exc)
+            needed = exc.response.get("needed") if exc.response else None
+            raise PermanentDeliveryError(
+                f"cannot find the ID of Slack channel {self.channel}: conversations.list "
+                f"answered {error}{f' (needs {needed})' if needed else ''}; give the bot "
+                "channels:read (and groups:read for a private channel), or set [slack] "
+                "channel to the channel's ID (C…)"
+            ) from None
+        raise PermanentDeliveryError(
+            f"no Slack channel named {self.channel} is visible to the bot: invite the bot "
+            "to it, or set [slack] channel to the channel's ID (C…)"
+        )
+
+
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{6,}")
 
 
 def _split_ref(ref: str) -> tuple[str, str]:

@@ -14,7 +14,9 @@ such as ``conversations.history``) and GET query strings (multipart bodies are p
 The token is read from ``Authorization: Bearer ...`` or, failing that, a ``token`` parameter.
 
 Implemented methods: ``auth.test``, ``chat.postMessage``, ``chat.update``, ``chat.getPermalink``,
-``conversations.history``, ``conversations.replies``; anything else answers ``unknown_method``.
+``conversations.history``, ``conversations.replies`` (by conversation ID only, as Slack),
+``conversations.list`` (with the token's scopes checked); anything else answers
+``unknown_method``.
 An incoming webhook lives at ``webhook_url``. Failures can be injected with ``fail_next``,
 ``set_outage`` and ``drop_response_next``.
 """
@@ -47,6 +49,11 @@ BOT_ID = "B0BOT"
 APP_ID = "A0APP"
 WEBHOOK_PATH = "/services/T000/B000/XXXX"
 DEFAULT_CHANNELS = {"#auto-intel": "C0AUTOINTEL", "auto-intel": "C0AUTOINTEL"}
+# What the README tells a user to grant (chat:write, channels:history, channels:read;
+# groups:history and groups:read for a private channel).
+DEFAULT_SCOPES = frozenset(
+    {"chat:write", "channels:history", "channels:read", "groups:history", "groups:read"}
+)
 
 _STATUS_ERRORS = {
     429: "ratelimited",
@@ -107,9 +114,10 @@ class _Answer:
 
 
 class _ApiError(Exception):
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, **extra: str) -> None:
         super().__init__(error)
         self.error = error
+        self.extra = extra  # e.g. needed= on missing_scope, as Slack answers
 
 
 # ---------------------------------------------------------------- parsing helpers
@@ -300,8 +308,14 @@ class FakeSlack:
     guarded by one lock, so tests may read it while the code under test is posting.
     """
 
-    def __init__(self, token: str = "xoxb-test", channels: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        token: str = "xoxb-test",
+        channels: dict[str, str] | None = None,
+        scopes: frozenset[str] = DEFAULT_SCOPES,
+    ) -> None:
         self.token = token
+        self.scopes = scopes  # the bot token's OAuth scopes: conversations.list checks them
         self.channels: dict[str, str] = dict(DEFAULT_CHANNELS if channels is None else channels)
         self.team_id = TEAM_ID
         self.bot_user_id = BOT_USER_ID
@@ -547,6 +561,7 @@ class FakeSlack:
             "chat.getPermalink": self._get_permalink,
             "conversations.history": self._history,
             "conversations.replies": self._replies,
+            "conversations.list": self._list,
         }
         handler = handlers.get(method)
         if handler is None:
@@ -558,7 +573,7 @@ class FakeSlack:
         try:
             return _Answer(200, {"ok": True, **handler(params)})
         except _ApiError as exc:
-            return _Answer(200, {"ok": False, "error": exc.error})
+            return _Answer(200, {"ok": False, "error": exc.error, **exc.extra})
 
     def _handle_webhook(self, content_type: str, body: bytes) -> _Answer:
         with self._cond:
@@ -598,6 +613,39 @@ class FakeSlack:
         if channel in self.channels.values():
             return channel
         return None
+
+    def _require_channel_id(self, params: dict[str, Any]) -> str:
+        """Reading methods take a conversation ID, not a name: a name answers
+        channel_not_found (api.slack.com/methods/conversations.history, .replies:
+        "channel: Conversation ID to fetch history for")."""
+        channel = params.get("channel")
+        if not isinstance(channel, str) or channel not in self.channels.values():
+            raise _ApiError("channel_not_found")
+        return channel
+
+    def _list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.list: channels:read for public channels, groups:read for private
+        ones, else missing_scope (api.slack.com/methods/conversations.list)."""
+        types = str(params.get("types") or "public_channel").split(",")
+        needed = [
+            scope
+            for kind, scope in (
+                ("public_channel", "channels:read"),
+                ("private_channel", "groups:read"),
+            )
+            if kind in types and scope not in self.scopes
+        ]
+        if needed:
+            raise _ApiError("missing_scope", needed=",".join(needed))
+        seen: dict[str, str] = {}
+        for name, cid in self.channels.items():
+            seen.setdefault(cid, name.lstrip("#"))
+        return {
+            "channels": [
+                {"id": cid, "name": name, "is_channel": True} for cid, name in seen.items()
+            ],
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _require_channel(self, params: dict[str, Any]) -> str:
         cid = self._channel_id(params.get("channel"))
@@ -763,7 +811,7 @@ class FakeSlack:
         return not (latest is not None and (key > latest or (key == latest and not inclusive)))
 
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
-        cid = self._require_channel(params)
+        cid = self._require_channel_id(params)
         limit = _int_param(params, "limit", 100)
         limit = 100 if limit <= 0 else min(limit, 999)
         oldest, latest, inclusive = self._bounds(params)
@@ -787,7 +835,7 @@ class FakeSlack:
         }
 
     def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
-        cid = self._require_channel(params)
+        cid = self._require_channel_id(params)
         msg = self._by_ts.get((cid, str(params.get("ts") or "")))
         if msg is None:
             raise _ApiError("thread_not_found")

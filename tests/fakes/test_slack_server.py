@@ -74,15 +74,15 @@ def test_post_reply_update_round_trip(fake: FakeSlack, client: WebClient) -> Non
     [rep] = fake.replies(parent["ts"])
     assert rep.thread_ts == parent["ts"] and rep.text == "source: example.com"
 
-    thread = client.conversations_replies(channel=CHANNEL, ts=parent["ts"])
+    thread = client.conversations_replies(channel=CID, ts=parent["ts"])
     assert [m["ts"] for m in thread["messages"]] == [parent["ts"], reply["ts"]]
-    history = client.conversations_history(channel=CHANNEL)
+    history = client.conversations_history(channel=CID)
     [msg] = history["messages"]  # the plain reply is not in history
     assert msg["reply_count"] == 1 and msg["thread_ts"] == parent["ts"]
     assert msg["blocks"] == blocks and "edited" in msg
 
     # The sync WebClient sends history form-encoded and posts as JSON; all were parsed.
-    assert fake.calls_to("conversations.history")[0].params["channel"] == CHANNEL
+    assert fake.calls_to("conversations.history")[0].params["channel"] == CID
     assert fake.calls_to("chat.postMessage")[1].params["thread_ts"] == parent["ts"]
 
 
@@ -99,7 +99,7 @@ def test_broadcast_reply_in_history(fake: FakeSlack, client: WebClient) -> None:
     loud = client.chat_postMessage(
         channel=CHANNEL, text="loud", thread_ts=parent, reply_broadcast=True
     )["ts"]
-    msgs = client.conversations_history(channel=CHANNEL)["messages"]
+    msgs = client.conversations_history(channel=CID)["messages"]
     assert [m["text"] for m in msgs] == ["loud", "parent"]
     assert msgs[0]["subtype"] == "thread_broadcast" and msgs[0]["thread_ts"] == parent
     assert msgs[1]["reply_count"] == 2
@@ -112,9 +112,9 @@ def test_metadata_only_with_include_all_metadata(fake: FakeSlack, client: WebCli
     ts = client.chat_postMessage(channel=CHANNEL, text="claim", metadata=meta)["ts"]
     assert fake.get(ts).metadata == meta
 
-    plain = client.conversations_history(channel=CHANNEL)["messages"][0]
+    plain = client.conversations_history(channel=CID)["messages"][0]
     assert "metadata" not in plain
-    full = client.conversations_history(channel=CHANNEL, include_all_metadata=True)
+    full = client.conversations_history(channel=CID, include_all_metadata=True)
     assert full["messages"][0]["metadata"] == meta
     thread = client.conversations_replies(channel=CID, ts=ts, include_all_metadata=True)
     assert thread["messages"][0]["metadata"] == meta
@@ -247,7 +247,7 @@ def test_delay_times_out_client_but_message_lands(fake: FakeSlack) -> None:
 
 def test_fail_next_times_and_wildcard(fake: FakeSlack, client: WebClient) -> None:
     fake.fail_next("*", times=2, error="fatal_error")
-    for call in (client.auth_test, lambda: client.conversations_history(channel=CHANNEL)):
+    for call in (client.auth_test, lambda: client.conversations_history(channel=CID)):
         with pytest.raises(SlackApiError):
             call()
     assert client.auth_test()["ok"] is True
@@ -269,31 +269,31 @@ def test_webhook(fake: FakeSlack) -> None:
 
 def test_history_pagination(fake: FakeSlack, client: WebClient) -> None:
     posted = [client.chat_postMessage(channel=CHANNEL, text=f"m{i}")["ts"] for i in range(7)]
-    first = client.conversations_history(channel=CHANNEL, limit=3)
+    first = client.conversations_history(channel=CID, limit=3)
     assert [m["text"] for m in first["messages"]] == ["m6", "m5", "m4"]
     assert first["has_more"] is True
     cursor = first["response_metadata"]["next_cursor"]
     assert cursor
-    second = client.conversations_history(channel=CHANNEL, limit=3, cursor=cursor)
+    second = client.conversations_history(channel=CID, limit=3, cursor=cursor)
     assert [m["text"] for m in second["messages"]] == ["m3", "m2", "m1"]
 
     # SDK iteration follows next_cursor (it yields the same, mutated, SlackResponse each time).
     texts, last = [], None
-    for page in client.conversations_history(channel=CHANNEL, limit=3):
+    for page in client.conversations_history(channel=CID, limit=3):
         texts += [m["text"] for m in page["messages"]]
         last = (page["has_more"], page["response_metadata"]["next_cursor"])
     assert texts == [f"m{i}" for i in reversed(range(7))]
     assert last == (False, "")
 
-    window = client.conversations_history(channel=CHANNEL, oldest=posted[1], latest=posted[4])
+    window = client.conversations_history(channel=CID, oldest=posted[1], latest=posted[4])
     assert [m["text"] for m in window["messages"]] == ["m3", "m2"]  # bounds exclusive
     window = client.conversations_history(
-        channel=CHANNEL, oldest=posted[1], latest=posted[4], inclusive=True
+        channel=CID, oldest=posted[1], latest=posted[4], inclusive=True
     )
     assert [m["text"] for m in window["messages"]] == ["m4", "m3", "m2", "m1"]
 
     with pytest.raises(SlackApiError) as exc:
-        client.conversations_history(channel=CHANNEL, cursor="not-a-cursor")
+        client.conversations_history(channel=CID, cursor="not-a-cursor")
     assert exc.value.response["error"] == "invalid_cursor"
 
 
@@ -303,7 +303,7 @@ def test_replies_pagination(fake: FakeSlack, client: WebClient) -> None:
         client.chat_postMessage(channel=CHANNEL, text=f"r{i}", thread_ts=parent)
     pages = [
         [m["text"] for m in page["messages"]]
-        for page in client.conversations_replies(channel=CHANNEL, ts=parent, limit=2)
+        for page in client.conversations_replies(channel=CID, ts=parent, limit=2)
     ]
     assert pages == [["p", "r0"], ["r1", "r2"], ["r3"]]
 
@@ -322,3 +322,24 @@ def test_custom_channels_and_reset() -> None:
             client.chat_postMessage(channel=CHANNEL, text="x")
         fake.reset()
         assert fake.messages == [] and fake.calls == []
+
+
+def test_reading_takes_an_id_not_a_name(fake: FakeSlack, client: WebClient) -> None:
+    """As Slack: posting takes a name, reading history does not (channel_not_found)."""
+    client.chat_postMessage(channel=CHANNEL, text="hi")
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        client.conversations_history(channel=CHANNEL)
+    assert client.conversations_history(channel=CID)["messages"][0]["text"] == "hi"
+
+
+def test_conversations_list_checks_the_scopes() -> None:
+    with FakeSlack(scopes=frozenset({"chat:write", "channels:history"})) as fake:
+        client = WebClient(token=fake.token, base_url=fake.api_url)
+        with pytest.raises(SlackApiError) as caught:
+            client.conversations_list(types="public_channel,private_channel")
+        assert caught.value.response["error"] == "missing_scope"
+        assert caught.value.response["needed"] == "channels:read,groups:read"
+    with FakeSlack() as fake:
+        client = WebClient(token=fake.token, base_url=fake.api_url)
+        names = {c["name"]: c["id"] for c in client.conversations_list()["channels"]}
+        assert names == {"auto-intel": CID}

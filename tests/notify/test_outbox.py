@@ -292,3 +292,39 @@ def test_an_unexpected_error_is_one_line_and_fails_for_good_once_clearly_not_tra
     assert broken.calls == 3 * rows  # each alert tried three times, then failed for good
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 2, errors  # one line per cause: retrying, then failed for good
+
+
+def test_a_lost_first_answer_is_checked_by_channel_id_never_by_name(
+    monitor: Monitor, slack: FakeSlack, clock: Clock
+) -> None:
+    """Slack reads history by conversation ID only: with a channel name configured, the
+    ID comes from conversations.list (or an alert already sent), and no duplicate."""
+    slack.drop_response_next("chat.postMessage")  # the very first answer is lost
+    monitor.outbox.deliver()
+    while monitor.outbox.backlog():
+        clock.advance(120)
+        monitor.deliver()
+    assert posted_ids(slack) == event_ids(monitor)
+    reads = slack.calls_to("conversations.history") + slack.calls_to("conversations.replies")
+    assert reads and {c.params.get("channel") for c in reads} == {"C0AUTOINTEL"}
+
+
+def test_without_the_scope_to_find_the_channel_the_line_says_what_is_missing(
+    httpserver: HTTPServer, db_path: Path, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The channel's ID cannot be found (no channels:read): history is never read by
+    name (Slack would answer channel_not_found, and the row would look unsent). One line
+    says which scope or setting is missing, and the uncertain alert is sent again: a
+    possible repeat beats a loss."""
+    scopes = frozenset({"chat:write", "channels:history"})
+    with FakeSlack(scopes=scopes) as slack, open_monitor(httpserver, slack, db_path, clock) as m:
+        m.poll(deliver=False)
+        slack.drop_response_next("chat.postMessage")  # uncertain: it must be checked
+        m.outbox.deliver()
+        clock.advance(120)
+        m.deliver()
+        statuses_now = statuses(m)
+    assert not slack.calls_to("conversations.history")  # never read by name
+    lines = [r.getMessage() for r in caplog.records if "cannot check" in r.getMessage()]
+    assert lines and "channels:read" in lines[0] and "channel's ID (C…)" in lines[0]
+    assert statuses_now.get("failed", 0) == 0 and statuses_now["sent"] >= 1
