@@ -50,6 +50,22 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def clip_units(text: str, limit: int) -> str:
+    """Clip to `limit` UTF-16 code units, the unit Slack's text limits are counted in: an
+    emoji such as 🟠 is two, so a header that starts with one and is clipped to 150
+    Python characters could be 151 and answer invalid_blocks."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    out, used = [], 1  # room for the ellipsis
+    for char in text:
+        size = 2 if ord(char) > 0xFFFF else 1
+        if used + size > limit:
+            break
+        out.append(char)
+        used += size
+    return "".join(out).rstrip() + "…"
+
+
 def safe_link(url: str, label: str, limit: int = HEADLINE_LIMIT) -> str:
     """<url|label> with a URL that cannot break out of the link syntax (else just the label)."""
     label = escape(clip(label, limit)) or "link"
@@ -156,7 +172,7 @@ def _header(text: str) -> dict[str, Any]:
         "type": "header",
         "text": {
             "type": "plain_text",
-            "text": clip(_defuse_plain(text), HEADER_LIMIT),
+            "text": clip_units(_defuse_plain(text), HEADER_LIMIT),
             "emoji": True,
         },
     }
@@ -164,4 +180,4 @@ def _header(text: str) -> dict[str, Any]:
 
 def _section(text: str) -> dict[str, Any]:
     # Every piece was clipped before escaping; this cut is only a last guard.
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip_units(text, SECTION_LIMIT)}}

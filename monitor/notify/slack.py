@@ -178,7 +178,18 @@ class SlackNotifier:
             kwargs["reply_broadcast"] = alert.kind in (EventKind.DENIAL, EventKind.CONFIRMATION)
         try:
             response = self.client.chat_postMessage(**kwargs)
-        except (SlackApiError, SlackClientError, OSError) as exc:
+        except SlackApiError as exc:
+            if not (exc.response and exc.response.get("error") == "invalid_blocks"):
+                raise _error(exc, "chat.postMessage") from exc
+            # Our own blocks broke a limit Slack counts differently: the alert still goes,
+            # as its text, rather than fail for good.
+            log.warning("Slack refused the blocks of event %s; sending text only", alert.event_id)
+            kwargs.pop("blocks")
+            try:
+                response = self.client.chat_postMessage(**kwargs)
+            except (SlackApiError, SlackClientError, OSError) as again:
+                raise _error(again, "chat.postMessage") from again
+        except (SlackClientError, OSError) as exc:
             raise _error(exc, "chat.postMessage") from exc
         self._channel_ids[self.channel] = str(response["channel"])
         if thread and alert.root is not None:

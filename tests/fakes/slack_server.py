@@ -191,6 +191,16 @@ def _blocks_param(params: dict[str, Any]) -> list[dict[str, Any]] | None:
         raise _ApiError("invalid_blocks_format")
     if len(blocks) > 50 or not all(isinstance(b, dict) and b.get("type") for b in blocks):
         raise _ApiError("invalid_blocks")
+    for block in blocks:
+        # Block Kit limits (api.slack.com/reference/block-kit/blocks): a header's text at
+        # most 150 characters, a section's 3,000; counted here in UTF-16 code units, the
+        # stricter reading for emoji.
+        limit = {"header": 150, "section": 3000}.get(str(block.get("type")))
+        text = (
+            (block.get("text") or {}).get("text", "") if isinstance(block.get("text"), dict) else ""
+        )
+        if limit and len(str(text).encode("utf-16-le")) // 2 > limit:
+            raise _ApiError("invalid_blocks")
     return blocks or None
 
 

@@ -113,10 +113,10 @@ def test_slack_limits_hold(slack: FakeSlack) -> None:
     notifier(slack).send(alert, None)
     [message] = slack.messages  # the fake refuses more than 50 blocks or bad blocks
     header = message.blocks[0]["text"]["text"]
-    assert len(header) <= HEADER_LIMIT and header.endswith("…")
+    assert len(header.encode("utf-16-le")) // 2 <= HEADER_LIMIT and header.endswith("…")
     for block in message.blocks:
         if block["type"] == "section":
-            assert len(block["text"]["text"]) <= SECTION_LIMIT
+            assert len(block["text"]["text"].encode("utf-16-le")) // 2 <= SECTION_LIMIT
     assert len(message.blocks) <= 50 and message.text
     assert "also reported by 499 outlets" in str(message.blocks)
 
@@ -215,3 +215,32 @@ def test_spreading_and_source_health_as_slack_receives_them(slack: FakeSlack) ->
     assert "📣 *SPREADING*" in str(root.blocks) and root.updated  # the root shows it
     assert health.thread_ts is None and "Source unhealthy: ford-media" in health.text
     assert [m.metadata["event_payload"]["event_id"] for m in slack.messages] == [1, 2, 3]
+
+
+def test_a_long_header_with_an_emoji_stays_within_slacks_limit() -> None:
+    """Slack counts 150 for a header; an emoji is two UTF-16 units: clipped by those."""
+    from monitor.notify.blocks import HEADER_LIMIT, clip_units
+
+    text = "🟠 Claim · " + "Xiaomi, " * 40
+    clipped = clip_units(text, HEADER_LIMIT)
+    assert len(clipped.encode("utf-16-le")) // 2 <= HEADER_LIMIT
+    assert clipped.endswith("…") and clipped.startswith("🟠 Claim")
+    assert clip_units("short 🟠", HEADER_LIMIT) == "short 🟠"
+
+
+def test_blocks_slack_refuses_do_not_fail_the_alert_for_good(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    """invalid_blocks from our own blocks: the alert goes as text, not lost for good."""
+    with FakeSlack() as slack:
+        config = make_config(serve_feeds(httpserver), slack={"channel": "#auto-intel"})
+        notifier = SlackNotifier(slack.token, "#auto-intel", slack.api_url, pace=0, timeout=3)
+        with Monitor(config, Environment(), db_path, notifiers={"slack": notifier}) as m:
+            m.poll(deliver=False)
+            slack.fail_next("chat.postMessage", error="invalid_blocks")
+            delivery = m.deliver()
+            failed = m.store.query("SELECT id FROM outbox WHERE status = 'failed'")
+        refused, again = slack.calls_to("chat.postMessage")[:2]
+    assert not failed and delivery.sent >= 1
+    assert refused.params.get("blocks") and not again.params.get("blocks")
+    assert again.params["text"] == refused.params["text"]  # the same alert, as its text
