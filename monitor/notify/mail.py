@@ -56,15 +56,23 @@ def compose(digest: Digest, config: Config, now: datetime) -> EmailMessage:
     return message
 
 
-def send_mail(message: EmailMessage, env: Environment) -> None:
+def send_mail(message: EmailMessage, env: Environment) -> dict[str, str]:
     """SMTP with implicit TLS (SMTP_SSL) or STARTTLS (default when a password is set),
-    certificates checked; raises Transient- or PermanentDeliveryError."""
+    certificates checked. Returns the recipients the server refused (empty when it took
+    them all); raises Transient- or PermanentDeliveryError. A password never goes over a
+    connection without TLS; a server without STARTTLS, or a certificate that does not
+    verify, is a setting to change, not an outage to wait out."""
     if not env.smtp_host:
         raise ConfigError("SMTP_HOST is not set: the digest cannot be sent")
     password = env.smtp_password.get_secret_value() if env.smtp_password else None
     starttls = env.smtp_starttls if env.smtp_starttls is not None else bool(password)
     context = ssl.create_default_context()
     port = env.smtp_port or (465 if env.smtp_ssl else 587 if starttls else 25)
+    if password and not (starttls or env.smtp_ssl):
+        raise PermanentDeliveryError(
+            f"SMTP {env.smtp_host}:{port}: refusing to send SMTP_PASSWORD over a connection "
+            "without TLS (set SMTP_STARTTLS=true, or SMTP_SSL=true for port 465)"
+        )
     try:
         client: smtplib.SMTP
         if env.smtp_ssl:
@@ -76,7 +84,18 @@ def send_mail(message: EmailMessage, env: Environment) -> None:
                 client.starttls(context=context)
             if env.smtp_user and password:
                 client.login(env.smtp_user, password)
-            client.send_message(message)
+            refused = client.send_message(message)
+    except smtplib.SMTPNotSupportedError as exc:
+        raise PermanentDeliveryError(
+            f"SMTP {env.smtp_host}:{port} does not offer STARTTLS ({_reason(exc)}): use "
+            "SMTP_SSL=true for a server with implicit TLS (port 465), or SMTP_STARTTLS=false "
+            "for one without TLS (and no password)"
+        ) from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise PermanentDeliveryError(
+            f"SMTP {env.smtp_host}:{port}: the server's certificate does not verify "
+            f"({exc.verify_message or exc}): check SMTP_HOST is the name on the certificate"
+        ) from exc
     except (smtplib.SMTPAuthenticationError, smtplib.SMTPRecipientsRefused) as exc:
         raise PermanentDeliveryError(
             f"SMTP {env.smtp_host}:{port} refused the digest: {_reason(exc)} "
@@ -86,6 +105,10 @@ def send_mail(message: EmailMessage, env: Environment) -> None:
         raise TransientDeliveryError(
             f"SMTP {env.smtp_host}:{port}: {type(exc).__name__}: {_reason(exc)}"
         ) from exc
+    return {
+        address: f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        for address, (code, text) in refused.items()
+    }
 
 
 def _reason(exc: Exception) -> str:
@@ -171,7 +194,7 @@ class DigestMailer:
             return False
         digest = build_digest(self.store, self.config, now, days)
         try:
-            send_mail(compose(digest, self.config, now), self.env)
+            refused = send_mail(compose(digest, self.config, now), self.env)
         except PermanentDeliveryError as exc:
             log.error("weekly digest %s failed for good: %s", period, exc)
             self._record(period, "sent" if already_sent else "failed", str(exc))
@@ -188,8 +211,20 @@ class DigestMailer:
                 )
             self._record(period, "sent" if already_sent else "pending", str(exc))
             raise
-        self._record(period, "sent", None, sent_at=now)
-        log.info("weekly digest %s sent to %d recipients", period, len(self.config.digest.to))
+        taken = len(self.config.digest.to) - len(refused)
+        if refused:
+            detail = "; ".join(f"{a}: {r}" for a, r in sorted(refused.items()))
+            log.warning(
+                "weekly digest %s sent to %d of %d recipients; refused: %s",
+                period,
+                taken,
+                len(self.config.digest.to),
+                detail,
+            )
+            self._record(period, "sent", f"refused: {detail}", sent_at=now)
+        else:
+            self._record(period, "sent", None, sent_at=now)
+            log.info("weekly digest %s sent to %d recipients", period, taken)
         return True
 
     def _claim(self, period: str, now: datetime, keep_sent: bool) -> bool:

@@ -26,7 +26,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor.app import Monitor
 from monitor.config import Company, Environment
-from monitor.errors import TransientDeliveryError
+from monitor.errors import PermanentDeliveryError, TransientDeliveryError
 from monitor.notify.console import ConsoleNotifier
 from monitor.notify.digest import build_digest, render_html, render_text
 from monitor.notify.mail import DigestMailer, add_digest_jobs
@@ -221,8 +221,9 @@ def test_starttls_checks_the_certificate(
     try:
         env = smtp_env(controller.port, smtp_user="monitor", smtp_password=SecretStr("s3cret"))
         mailer = DigestMailer(week.store, week.config, env)
-        with pytest.raises(TransientDeliveryError, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
-            mailer.send()  # a self-signed certificate is refused
+        # a self-signed certificate is refused, for good: a setting to fix, not an outage
+        with pytest.raises(PermanentDeliveryError, match=r"certificate does not verify"):
+            mailer.send()
         assert inbox.messages == [] and logins == []  # the password never left
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # now the certificate is trusted
         assert mailer.send() is True
@@ -451,3 +452,59 @@ def test_a_claim_left_by_a_crash_is_taken_over(week: Monitor) -> None:
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
+
+
+def test_a_server_without_starttls_is_a_setting_to_change_not_an_outage(week: Monitor) -> None:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())  # no STARTTLS
+    controller.start()
+    try:
+        env = smtp_env(controller.port, smtp_user="u", smtp_password=SecretStr("s3cret"))
+        mailer = DigestMailer(week.store, week.config, env)
+        with pytest.raises(PermanentDeliveryError, match="does not offer STARTTLS"):
+            mailer.send()
+    finally:
+        controller.stop()
+    assert inbox.messages == []
+    row = week.store.query("SELECT status, last_error FROM digests")[0]
+    assert row["status"] == "failed" and "SMTP_SSL=true" in row["last_error"]
+    assert "s3cret" not in row["last_error"]
+
+
+def test_a_password_never_goes_over_a_connection_without_tls(week: Monitor) -> None:
+    port = free_port()  # nothing listens: the refusal comes before any connection
+    env = smtp_env(port, smtp_user="u", smtp_password=SecretStr("s3cret"), smtp_starttls=False)
+    with pytest.raises(PermanentDeliveryError, match="refusing to send SMTP_PASSWORD"):
+        DigestMailer(week.store, week.config, env).send()
+
+
+class PickyInbox(Inbox):
+    """Refuses one recipient (550), takes the others."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address.startswith("gone@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_partial_refusal_is_reported_and_recorded(
+    week: Monitor, caplog: pytest.LogCaptureFixture
+) -> None:
+    inbox = PickyInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    digest = {**DIGEST, "to": ["team@example.com", "gone@example.com"]}
+    config = week.config.model_copy(
+        update={"digest": week.config.digest.model_copy(update={"to": tuple(digest["to"])})}
+    )
+    try:
+        assert DigestMailer(week.store, config, smtp_env(controller.port)).send() is True
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    assert "sent to 1 of 2 recipients; refused: gone@example.com: 550" in caplog.text
+    row = week.store.query("SELECT status, last_error FROM digests")[0]
+    assert row["status"] == "sent" and "gone@example.com" in row["last_error"]
