@@ -65,10 +65,14 @@ class FetchError(SourceError):
         url: str = "",
         status: int | None = None,
         retry_after: float | None = None,
+        pause: bool = False,
     ) -> None:
         super().__init__(message, source=source, url=url)
         self.status = status
         self.retry_after = retry_after
+        # Not an outage: the account cannot be served (X credits or monthly cap spent).
+        # The source is unhealthy at once, and waits retry_after.
+        self.pause = pause
 
 
 class ParseError(SourceError):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import json
 import threading
 import time
 import zlib
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -78,6 +79,47 @@ def retry_after_of(status: int, headers: httpx.Headers | dict[str, str]) -> floa
     if wait is None and status == 429 and reset.isdigit():
         wait = max(0.0, float(reset) - time.time())
     return wait
+
+
+async def _problem(response: httpx.Response) -> dict[str, str]:
+    """The title and detail of a JSON error body (X's problem objects, RFC 7807), read
+    up to 8 KB; empty for anything else."""
+    if "json" not in response.headers.get("content-type", ""):
+        return {}
+    body = b""
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > 8192:
+            return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    found = {k: str(data[k])[:200] for k in ("title", "detail", "type") if data.get(k)}
+    errors = data.get("errors")
+    if not found.get("detail") and isinstance(errors, list) and errors:
+        first = errors[0] if isinstance(errors[0], dict) else {}
+        if first.get("message"):
+            found["detail"] = str(first["message"])[:200]
+    return found
+
+
+def _billing(status: int, problem: dict[str, str]) -> bool:
+    """402 (credits depleted) or a 429 whose problem says the usage cap was reached."""
+    text = " ".join(problem.values()).lower()
+    return status == 402 or (status == 429 and ("usagecap" in text or "usage cap" in text))
+
+
+def _until_billing_resets(status: int) -> float:
+    """Seconds to wait: for a monthly cap, until the first of next month (UTC); for spent
+    credits, six hours (credits can be added at any time)."""
+    if status != 429:
+        return 6 * 3600.0
+    now = datetime.now(UTC)
+    first = datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=UTC)
+    return (first - now).total_seconds()
 
 
 class _Decoder:
@@ -288,12 +330,29 @@ class Fetcher:
                 reason = response.reason_phrase or "error"
                 if status < 400:
                     reason += " without a usable Location"
+                problem = await _problem(response) if 400 <= status < 500 else {}
+                said = ": ".join(p for p in (problem.get("title"), problem.get("detail")) if p)
+                retry_after = retry_after_of(status, response.headers)
+                if _billing(status, problem):
+                    # X is pay-per-use: credits spent or the monthly cap reached. Not a rate
+                    # limit: asking again at every reset only fails again.
+                    retry_after = _until_billing_resets(status)
+                    said = (said or "credits depleted") + (
+                        " (X API billing: the source pauses until "
+                        + (
+                            "the month turns"
+                            if status == 429
+                            else "credits are added, checked every 6 h"
+                        )
+                        + ")"
+                    )
                 raise FetchError(
-                    f"HTTP {status} {reason}",
+                    f"HTTP {status} {reason}" + (f": {said}" if said else ""),
                     source=request.source,
                     url=request.url,
                     status=status,
-                    retry_after=retry_after_of(status, response.headers),
+                    retry_after=retry_after,
+                    pause=_billing(status, problem),
                 )
             limit = self.limits.max_body
             declared = response.headers.get("content-length", "")
@@ -322,4 +381,3 @@ class Fetcher:
                 last_modified=response.headers.get("last-modified"),
                 elapsed=time.monotonic() - started,
             )
-

@@ -31,6 +31,7 @@ class Outcome:
     ok: bool
     error: str | None = None
     retry_after: float | None = None
+    pause: bool = False  # an account problem, not an outage: unhealthy at once
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
@@ -98,10 +99,10 @@ def next_state(
         )
         return new, event, interval
     errors = state.consecutive_errors + 1
-    unhealthy = errors >= settings.unhealthy_after
+    unhealthy = errors >= settings.unhealthy_after or outcome.pause
     base = source.interval or settings.default_interval
     backoff = min(settings.max_interval, max(_BACKOFF_BASE, base) * 2 ** min(errors - 1, 10))
-    if unhealthy:
+    if unhealthy and not outcome.pause:
         backoff = settings.max_interval
     delay = _jitter(backoff, rng)
     if outcome.retry_after is not None:

@@ -135,6 +135,7 @@ class Pipeline:
                         ok=False,
                         error=str(result),
                         retry_after=result.retry_after,
+                        pause=result.pause,
                         cursor=entry.outcome.cursor,
                         items=read,
                     )

@@ -422,3 +422,51 @@ def test_an_absurd_reset_pauses_a_day_and_says_the_source_is_unhealthy_once(
     assert state.next_poll_at.timestamp() <= time.time() + 86400 + 5  # a day, not years
     [source] = report["sources"]
     assert source["health"] == "unhealthy" and "X rate limit spent" in source["last_error"]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "wait_days"),
+    [
+        (
+            402,
+            {"title": "CreditsDepleted", "detail": "Your enrolled account has no credits."},
+            0.25,
+        ),
+        (
+            429,
+            {"title": "UsageCapExceeded", "detail": "Usage cap exceeded: Monthly product cap"},
+            1.0,  # at least a day: until the month turns (capped at a week)
+        ),
+    ],
+    ids=["credits-depleted", "monthly-usage-cap"],
+)
+def test_x_billing_pauses_the_source_with_one_clear_line(
+    x_api: FakeX,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    body: dict[str, str],
+    wait_days: float,
+) -> None:
+    """X is pay-per-use: a 402 or a usage-cap 429 is not a rate limit to retry at the
+    next reset; the source pauses, unhealthy at once, and the line says why."""
+    x_api.queue("/2/tweets/search/recent", body, status=status)
+    with monitor_for(x_api, db_path, SEARCH) as m:
+        summary = m.poll()
+        state = m.store.source_states()["x-search"]
+        events = [r["kind"] for r in m.store.query("SELECT kind FROM events")]
+    [result] = summary.results
+    assert result.error and body["title"] in result.error and "X API billing" in result.error
+    assert not state.healthy and events == ["source_unhealthy"]
+    assert state.next_poll_at is not None
+    assert state.next_poll_at.timestamp() - time.time() >= wait_days * 86400 - 60
+    assert "Traceback" not in caplog.text
+
+
+def test_an_x_error_line_carries_its_title_and_detail(x_api: FakeX, db_path: Path) -> None:
+    x_api.queue("/2/tweets/search/recent", STALE_SINCE_ID_ERROR, status=400)
+    with monitor_for(x_api, db_path, SEARCH) as m:
+        [result] = m.poll().results
+    assert result.error == (
+        "HTTP 400 BAD REQUEST: Invalid Request: One or more parameters to your request was invalid."
+    )
