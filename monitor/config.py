@@ -99,9 +99,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _is_http_url(value: str) -> bool:
+    """An http(s) URL with a host: what a source, a Slack or an X API base must be."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value.strip()
+
+
 def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not _is_http_url(value):
         raise ValueError("expected an http:// or https:// URL")
     return value
 
@@ -323,14 +331,6 @@ class Environment(_Model):
             self.smtp_password,
         )
         return [v.get_secret_value() for v in values if v and v.get_secret_value()]
-
-
-def _is_http_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value.strip())
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value.strip()
 
 
 _ENV_NAMES = {
