@@ -152,6 +152,7 @@ class Analysis:
     fingerprint: tuple[int, ...]  # MinHash signature of the concepts
     company_words: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()  # counterparts the headline names: "Volvo", "Mexico"
+    name_words: frozenset[str] = frozenset()  # words of the companies' names and places
 
 
 @dataclass(frozen=True, slots=True)

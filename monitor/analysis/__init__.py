@@ -52,7 +52,6 @@ class Analyzer:
         self._find = lru_cache(maxsize=8192)(self._find_uncached)
         self._stance = lru_cache(maxsize=8192)(self._stance_uncached)
         self.stance = StanceClassifier(
-            self._company_words,
             lambda text: {m.company for m in self._find(text)},
             default_model() if learned else None,
         )
@@ -113,6 +112,7 @@ class Analyzer:
             fingerprint=minhash(words),
             company_words=self._company_words,
             names=names(title, self._name_words),
+            name_words=self._name_words,
         )
 
     def _find_uncached(self, text: str) -> list[Mention]:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from ..models import Mention, Stance, StanceResult
 from . import cues
 from .learned import StanceModel
-from .text import concepts, normalise
+from .text import normalise
 
 __all__ = ["StanceClassifier"]
 
@@ -30,16 +30,14 @@ __all__ = ["StanceClassifier"]
 class StanceClassifier:
     """Rule-based stance with the cue that decided; stateless and thread-safe.
 
-    `company_words` (the configured names and aliases, as concepts) are left out when
-    comparing a text with a given claim: sharing a company is not sharing a claim."""
+    `companies_of` names the configured companies a text mentions: a stance towards a
+    given claim does not count when the text names other companies than the claim."""
 
     def __init__(
         self,
-        company_words: frozenset[str] = frozenset(),
         companies_of: Callable[[str], set[str]] = lambda text: set(),
         model: StanceModel | None = None,
     ) -> None:
-        self.ignored = _STANCE_WORDS | company_words
         self.companies_of = companies_of
         self.model = model  # the learned layer over the rules' verdict (learned.py)
 
@@ -176,10 +174,3 @@ def _speaker(mentions: Sequence[Mention], cue_start: int, speaks_for: str | None
     if before:
         return before[0].company
     return mentions[0].company if mentions else None
-
-
-_STANCE_WORDS = concepts(
-    "deny denies denied denial false baseless untrue completely categorically report story "
-    "claim rumor rumors rumours confirm confirms confirmed calls called says said statement "
-    "spokesperson speculation fake inaccurate not true reports media"
-)

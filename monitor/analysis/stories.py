@@ -90,7 +90,7 @@ class StoryMatcher:
         for story in candidates:
             if not _compatible(kind, party, story) or not _same_actors(analysis, story):
                 continue
-            if _set_apart(analysis, story):
+            if _set_apart(analysis, story, _names_of(story, analysis)):
                 continue  # one template, another place or counterpart: another story
             score = jaccard(analysis.concepts, frozenset(story.concepts.split()))
             if score >= best_score:
@@ -106,10 +106,11 @@ class StoryMatcher:
             if set(story.companies) != set(analysis.companies):
                 continue
             theirs = _topic(story, analysis)
-            if _set_apart(analysis, story):
+            their_names = _names_of(story, analysis)
+            if _set_apart(analysis, story, their_names):
                 continue
             score = containment(analysis.topic, theirs)
-            shared_name = analysis.names & names(story.title, analysis.company_words | PLACES)
+            shared_name = analysis.names & their_names
             shared_action = analysis.topic & theirs & ACTIONS
             if score < MIN_OVERLAP or (
                 score < REWRITE_CONTAINMENT and not (shared_name or shared_action)
@@ -163,7 +164,12 @@ class StoryMatcher:
         return waiting
 
 
-def _set_apart(analysis: Analysis, story: StoryRow) -> bool:
+def _names_of(story: StoryRow, analysis: Analysis) -> frozenset[str]:
+    """The counterparts a story's headline names, read as the new item's were."""
+    return names(story.title, analysis.name_words)
+
+
+def _set_apart(analysis: Analysis, story: StoryRow, their_names: frozenset[str]) -> bool:
     """Two claims about the same companies are different claims when they name different
     places, or different counterparts ("a battery plant with CATL" and "a factory in
     Mexico"); a claim never differs from another by what it does not say."""
@@ -174,7 +180,6 @@ def _set_apart(analysis: Analysis, story: StoryRow) -> bool:
     actions, their_actions = analysis.topic & ACTIONS, theirs & ACTIONS
     if actions and their_actions and not actions & their_actions:
         return True
-    their_names = names(story.title, analysis.company_words | PLACES)
     return bool(analysis.names and their_names and not analysis.names & their_names)
 
 
