@@ -158,10 +158,6 @@ class DigestMailer:
         row = self.record(period)
         if row is not None and row["status"] in ("sent", "failed"):
             return False
-        if row is not None and row["status"] == "sending":
-            claimed = parse_iso(row.get("claimed_at"))
-            if claimed is not None and now - claimed < CLAIM_LEASE:
-                return False  # another job is sending it
         scheduled = self.scheduled_time(now)
         if now < scheduled:
             return False
