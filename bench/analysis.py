@@ -24,7 +24,7 @@ from monitor.classify import classify_lines
 from monitor.events import Recorder
 from monitor.models import ItemData
 from monitor.sources.common import plain_text
-from monitor.store import Store
+from monitor.storage import Store
 
 from .corpus import ITEMS_PER_FEED, feed_body, feed_items, headline_pool
 from .harness import PYTHON, ROOT, feed_config

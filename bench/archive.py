@@ -18,7 +18,7 @@ from typing import Any
 
 from monitor.analysis.text import band_keys, concepts, minhash, signature_from_bytes
 from monitor.sources.common import plain_text
-from monitor.store import Store, iso
+from monitor.storage import Store, iso
 
 from .archive_build import build_archive
 from .corpus import ITEMS_PER_FEED, headline_pool
@@ -52,16 +52,20 @@ def _best(function: Any, repeat: int = 3) -> float:
 def _lookups(path: Path) -> dict[str, float]:
     store = Store(path)
     try:
-        total = store.query("SELECT max(id) AS n FROM items")[0]["n"] or 0
+        total = next(iter(store.db.query("SELECT max(id) AS n FROM items")))["n"] or 0
         rng = random.Random(5)
         ids = [rng.randint(1, total) for _ in range(PROBES // 2)]
         marks = ",".join("?" * len(ids))
-        known = [r["key"] for r in store.query(f"SELECT key FROM items WHERE id IN ({marks})", ids)]
+        known = [
+            r["key"] for r in store.db.query(f"SELECT key FROM items WHERE id IN ({marks})", ids)
+        ]
         keys = known + [f"https://fresh.example/{i}" for i in range(PROBES - len(known))]
         identity = _best(lambda: store.known_keys(keys)) / len(keys)
         since = iso(datetime.now(UTC) - STORY_WINDOW) or ""
-        recent = store.query(
-            "SELECT signature FROM stories WHERE last_seen >= ? LIMIT ?", [since, PROBES // 2]
+        recent = list(
+            store.db.query(
+                "SELECT signature FROM stories WHERE last_seen >= ? LIMIT ?", [since, PROBES // 2]
+            )
         )
         bands = [band_keys(signature_from_bytes(r["signature"])) for r in recent]
         for headline in headline_pool(PROBES - len(bands), seed=99):  # stories never seen

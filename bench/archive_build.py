@@ -21,7 +21,7 @@ from pathlib import Path
 
 from monitor.analysis.text import band_keys, concepts, minhash, signature_to_bytes
 from monitor.sources.common import plain_text
-from monitor.store import Store, iso
+from monitor.storage import Store, iso
 
 from .corpus import COMPANIES, headline_pool
 

@@ -47,7 +47,7 @@ def _rss_mb() -> float:
 
 def _counts(app: Monitor) -> dict[str, int]:
     tables = ("items", "stories", "story_bands", "mentions", "events", "outbox")
-    return {t: app.store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in tables}
+    return {t: next(app.store.db.query(f"SELECT count(*) AS n FROM {t}"))["n"] for t in tables}
 
 
 def _timed_poll(app: Monitor, profile: cProfile.Profile | None) -> dict[str, Any]:

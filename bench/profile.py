@@ -26,9 +26,9 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "analyse (entities, stance, fingerprint)": [("monitor/analysis/__init__.py", "analyse")],
     "place (story lookup)": [("monitor/analysis/stories.py", "place")],
     "record (items, stories, events)": [("monitor/events.py", "record")],
-    "identity (known_keys)": [("monitor/store.py", "known_keys")],
+    "identity (known_keys)": [("monitor/storage/items.py", "known_keys")],
     "source state": [
-        ("monitor/store.py", "save_source_state"),
+        ("monitor/storage/sources.py", "save_source_state"),
         ("monitor/health.py", "next_state"),
     ],
 }

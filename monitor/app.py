@@ -18,7 +18,7 @@ from .notify.outbox import Delivery, Outbox
 from .notify.slack import SlackNotifier, SlackWebhookNotifier
 from .pipeline import Pipeline
 from .sources import SourceContext
-from .store import Store
+from .storage import Store
 
 __all__ = ["Monitor", "PollSummary", "build_notifiers"]
 

@@ -32,7 +32,7 @@ from .config import DEFAULT_CONFIG_PATH, Company, load_config
 from .eval import load_set, real_companies
 from .events import Recorder
 from .models import ItemData
-from .store import Store
+from .storage import Store
 
 __all__ = ["ClusterScores", "score_clusters"]
 

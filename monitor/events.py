@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .analysis.stories import Placement
 from .analysis.text import signature_to_bytes
 from .models import Analysis, EventKind, ItemData
-from .store import Store, StoryRow, iso
+from .storage import Store, StoryRow, iso
 
 __all__ = ["SPREADING_OUTLETS", "Recorded", "Recorder", "claim_status", "is_fresh", "outlet_of"]
 

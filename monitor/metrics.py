@@ -9,18 +9,16 @@ own read-only connection, so a scrape never waits for a poll's transaction.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
-from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from .models import EventKind
-from .store import parse_iso
+from .storage import database_bytes, parse_iso, read_counts
 
 __all__ = ["DatabaseCollector", "Metrics"]
 
@@ -89,60 +87,47 @@ class DatabaseCollector(Collector):
         yield from metrics
 
     def _read(self) -> Iterator[Metric]:
-        uri = Path(self.db_path).resolve().as_uri() + "?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
-            conn.row_factory = sqlite3.Row
-
-            def rows(sql: str) -> list[sqlite3.Row]:
-                return conn.execute(sql).fetchall()
-
-            events = CounterMetricFamily(
-                "monitor_events", "Events recorded, by kind (from the database).", labels=["kind"]
-            )
-            counts = {kind.value: 0 for kind in EventKind}
-            for row in rows("SELECT kind, count(*) AS n FROM events GROUP BY kind"):
-                counts[row["kind"]] = row["n"]
-            for kind, n in sorted(counts.items()):
-                events.add_metric([kind], n)
-            yield events
-
-            alerts = CounterMetricFamily(
-                "monitor_alerts",
-                "Alerts delivered (sent) or given up on (failed), by channel.",
-                labels=["channel", "result"],
-            )
-            backlog = GaugeMetricFamily(
-                "monitor_outbox_backlog",
-                "Alerts waiting to be delivered (pending or in flight), by channel.",
-                labels=["channel"],
-            )
-            by_channel: dict[str, dict[str, int]] = {channel: {} for channel in self.channels}
-            for row in rows("SELECT channel, status, count(*) AS n FROM outbox GROUP BY 1, 2"):
-                by_channel.setdefault(row["channel"], {})[row["status"]] = row["n"]
-            for channel, counts in sorted(by_channel.items()):
-                alerts.add_metric([channel, "sent"], counts.get("sent", 0))
-                alerts.add_metric([channel, "failed"], counts.get("failed", 0))
-                backlog.add_metric([channel], counts.get("pending", 0) + counts.get("sending", 0))
-            yield alerts
-            yield backlog
-
-            yield from self._sources(rows("SELECT * FROM sources"))
-
-            items = GaugeMetricFamily("monitor_items", "Items in the database.")
-            items.add_metric([], rows("SELECT count(*) AS n FROM items")[0]["n"])
-            yield items
-        size = GaugeMetricFamily("monitor_database_bytes", "Size of the database and its WAL.")
-        size.add_metric(
-            [],
-            sum(
-                os.path.getsize(p)
-                for p in (self.db_path, f"{self.db_path}-wal")
-                if os.path.exists(p)
-            ),
+        counts = read_counts(self.db_path)
+        events = CounterMetricFamily(
+            "monitor_events", "Events recorded, by kind (from the database).", labels=["kind"]
         )
+        by_kind = {kind.value: 0 for kind in EventKind} | counts["events"]
+        for kind, n in sorted(by_kind.items()):
+            events.add_metric([kind], n)
+        yield events
+
+        alerts = CounterMetricFamily(
+            "monitor_alerts",
+            "Alerts delivered (sent) or given up on (failed), by channel.",
+            labels=["channel", "result"],
+        )
+        backlog = GaugeMetricFamily(
+            "monitor_outbox_backlog",
+            "Alerts waiting to be delivered (pending or in flight), by channel.",
+            labels=["channel"],
+        )
+        by_channel: dict[str, dict[str, int]] = {channel: {} for channel in self.channels}
+        for channel, status, n in counts["outbox"]:
+            by_channel.setdefault(channel, {})[status] = n
+        for channel, per_status in sorted(by_channel.items()):
+            alerts.add_metric([channel, "sent"], per_status.get("sent", 0))
+            alerts.add_metric([channel, "failed"], per_status.get("failed", 0))
+            backlog.add_metric(
+                [channel], per_status.get("pending", 0) + per_status.get("sending", 0)
+            )
+        yield alerts
+        yield backlog
+
+        yield from self._sources(counts["sources"])
+
+        items = GaugeMetricFamily("monitor_items", "Items in the database.")
+        items.add_metric([], counts["items"])
+        yield items
+        size = GaugeMetricFamily("monitor_database_bytes", "Size of the database and its WAL.")
+        size.add_metric([], database_bytes(self.db_path))
         yield size
 
-    def _sources(self, rows: list[sqlite3.Row]) -> Iterator[Metric]:
+    def _sources(self, rows: list[dict[str, Any]]) -> Iterator[Metric]:
         configured = set(self.sources())
         states = [r for r in rows if r["name"] in configured]
         unhealthy = GaugeMetricFamily(

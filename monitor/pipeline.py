@@ -22,7 +22,7 @@ from .health import Outcome, next_state
 from .models import EventKind, FetchRequest, ItemData, PollResult, SourceState, utcnow
 from .sources import SourceContext, build_request, parse_response, skip_reason
 from .sources.x import rate_limited_until as x_rate_limited_until
-from .store import Store, iso
+from .storage import Store, iso
 
 __all__ = ["Pipeline"]
 
@@ -98,8 +98,10 @@ class Pipeline:
         reset = datetime.fromtimestamp(until, UTC)
         absurd = reset - now > MAX_RATE_PAUSE
         wait_until = min(reset, now + MAX_RATE_PAUSE) + timedelta(seconds=1)
-        if state.next_poll_at is not None and state.next_poll_at >= wait_until and not (
-            absurd and state.healthy
+        if (
+            state.next_poll_at is not None
+            and state.next_poll_at >= wait_until
+            and not (absurd and state.healthy)
         ):
             return  # already waiting
         error = f"X rate limit spent: no call until {reset:%Y-%m-%d %H:%M:%S} UTC"

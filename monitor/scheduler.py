@@ -409,9 +409,7 @@ class Daemon:
         """Exit now, although threads are busy: their transactions never commit."""
         if not self.hard_exit:
             return
-        store = self.monitor.store
-        if store.lock.acquire(timeout=1.0):  # let a commit in progress finish
-            store.conn.close()
+        self.monitor.store.abandon()
         log.info("monitor stopped")
         for handler in logging.getLogger().handlers:
             handler.flush()

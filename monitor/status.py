@@ -6,7 +6,6 @@ it is scrubbed of the environment's secrets, since errors may quote a URL.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from .lock import lock_holder
 from .logs import Scrubber
 from .models import utcnow
 from .sources import skip_reason
-from .store import iso, parse_iso
+from .storage import database_bytes, iso, parse_iso
 
 if TYPE_CHECKING:
     from .app import Monitor
@@ -33,16 +32,9 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
     """A plain, JSON-ready report: timestamps are ISO 8601 UTC strings."""
     store = monitor.store
     states = store.source_states()
-    counts = {
-        r["source"]: r["n"]
-        for r in store.query("SELECT source, count(*) AS n FROM items GROUP BY source")
-    }
+    counts = store.items_per_source()
     # An adaptive source's real interval is the one the last poll chose and stored.
-    stored = {
-        r["name"]: r["interval_seconds"]
-        for r in store.query("SELECT name, interval_seconds FROM sources")
-        if r["interval_seconds"]
-    }
+    stored = store.stored_intervals()
     sources = []
     for source in monitor.config.sources:
         state = states.get(source.name)
@@ -82,51 +74,27 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
                 "health": health,
             }
         )
-    outbox = {
-        r["status"]: r["n"]
-        for r in store.query("SELECT status, count(*) AS n FROM outbox GROUP BY status")
-    }
+    outbox = store.outbox_by_status()
     # Alerts waiting for a channel no longer configured are never delivered: not part of
     # the backlog, but counted apart.
-    channels = list(monitor.notifiers)
-    configured = f"channel IN ({', '.join('?' * len(channels)) or 'NULL'})"
-    waiting = store.query(
-        f"SELECT {configured} AS configured, count(*) AS n, min(created_at) AS oldest "
-        "FROM outbox WHERE status IN ('pending', 'sending') GROUP BY 1",
-        channels,
-    )
-    none_waiting: dict[str, Any] = {"n": 0, "oldest": None}
-    pending = next((r for r in waiting if r["configured"]), none_waiting)
-    orphaned = sum(r["n"] for r in waiting if not r["configured"])
-    oldest = pending["oldest"]
-    failed = store.query(
-        "SELECT channel, event_id, last_error FROM outbox WHERE status = 'failed' "
-        "ORDER BY id DESC LIMIT 5"
-    )
-    digest = store.query(
-        "SELECT period, sent_at FROM digests WHERE status = 'sent' ORDER BY sent_at DESC LIMIT 1"
-    )
-    totals = store.query(
-        "SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM stories) AS "
-        "stories, (SELECT count(*) FROM stories WHERE kind = 'claim') AS claims, "
-        "(SELECT count(*) FROM events) AS events"
-    )[0]
+    waiting = store.outbox_waiting_summary(list(monitor.notifiers))
+    oldest = waiting["oldest"]
     report = {
         "database": store.path,
-        "database_bytes": _db_size(store.path),
+        "database_bytes": database_bytes(store.path),
         "daemon": lock_holder(store.path),
         "channels": list(monitor.notifiers),
         "sources": sources,
-        "totals": totals,
+        "totals": store.totals(),
         "outbox": {
-            "pending": pending["n"],
+            "pending": waiting["n"],
             "oldest_pending": oldest,
             "sent": outbox.get("sent", 0),
             "failed": outbox.get("failed", 0),
-            "orphaned": orphaned,
-            "recent_failures": failed,
+            "orphaned": waiting["orphaned"],
+            "recent_failures": store.recent_failures(),
         },
-        "last_digest": digest[0] if digest else None,
+        "last_digest": store.last_sent_digest(),
         "warnings": _warnings(sources, oldest),
     }
     return Scrubber(monitor.env.secrets).deep(report)
@@ -143,10 +111,6 @@ def _warnings(sources: list[dict[str, Any]], oldest_pending: str | None) -> list
     if since is not None and utcnow() - since > STALE_BACKLOG:
         warnings.append(f"alerts have been waiting since {_when(oldest_pending)}: is Slack up?")
     return warnings
-
-
-def _db_size(path: str) -> int:
-    return sum(os.path.getsize(p) for p in (path, f"{path}-wal") if os.path.exists(p))
 
 
 def _duration(seconds: float) -> str:

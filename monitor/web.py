@@ -14,7 +14,6 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable
-from contextlib import closing
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,6 +25,7 @@ from .errors import ConfigError, MonitorError
 from .metrics import Metrics
 from .models import SourceState, utcnow
 from .sources import SourceContext, skip_reason
+from .storage import probe_writable
 
 __all__ = ["HealthServer", "check", "check_database", "check_recent_poll", "parse_listen"]
 
@@ -130,13 +130,7 @@ def check_database(path: str) -> dict[str, Any]:
     """A write transaction on a connection of its own: the file takes writes (and a
     poll's transaction on the daemon's connection cannot hold the probe up for long)."""
     try:
-        with closing(sqlite3.connect(path, timeout=5, isolation_level=None)) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "UPDATE sources SET items_seen = items_seen "
-                "WHERE rowid = (SELECT min(rowid) FROM sources)"
-            )
-            conn.execute("ROLLBACK")
+        probe_writable(path)
     except sqlite3.Error as exc:
         return check(False, f"not writable: {exc}")
     return check(True, "writable")

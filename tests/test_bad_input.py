@@ -27,6 +27,7 @@ from monitor.config import Environment
 from monitor.models import PollResult, SourceState
 from monitor.notify.console import ConsoleNotifier
 from tests.conftest import DATA, ROOT, make_config, rss
+from tests.sql import query
 from tests.test_fetch import RawServer, endless, gzip_bomb, serve_bytes, silent, trickle
 
 FEEDS = DATA / "feeds"
@@ -72,9 +73,10 @@ def poll_beside_a_good_source(
         ) as monitor:
             results = monitor.poll(deliver=False).results
             states = monitor.store.source_states()
-            rows = monitor.store.query(
+            rows = query(
+                monitor.store,
                 "SELECT title, summary, url, published_at FROM items WHERE source = 'bad' "
-                "ORDER BY id"
+                "ORDER BY id",
             )
         polled = Polled(results, states, rows)
         assert polled.by_name["good"].ok and polled.by_name["good"].new_items == 2

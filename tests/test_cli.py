@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from monitor.store import Store
+from monitor.storage import Store
 from tests.conftest import ROOT
 
 COMMANDS = ["run", "poll", "demo", "classify", "digest", "status", "sources", "check-config"]

@@ -30,9 +30,10 @@ from monitor.errors import ConfigError, StoreError
 from monitor.lock import DatabaseLock
 from monitor.notify.console import ConsoleNotifier
 from monitor.scheduler import Daemon
-from monitor.store import iso
+from monitor.storage import iso
 from tests.conftest import ROOT, make_config, rss
 from tests.notify.stories import serve_feeds
+from tests.sql import execute, query
 
 CLAIM = {
     "title": "Ford held talks with Xiaomi on US electric vehicle venture, FT reports",
@@ -361,8 +362,8 @@ def test_jobs_have_jitter_coalesce_one_instance_and_resume_from_the_database(
     )
     with Monitor(config, Environment(), db_path, notifiers={}) as monitor:
         later = datetime.now(UTC) + timedelta(hours=2)
-        monitor.store.execute(
-            "UPDATE sources SET next_poll_at = ? WHERE name = 'fast'", [iso(later)]
+        execute(
+            monitor.store, "UPDATE sources SET next_poll_at = ? WHERE name = 'fast'", [iso(later)]
         )
         daemon = Daemon(monitor, listen=None, hard_exit=False)
         daemon._add_jobs()
@@ -409,18 +410,19 @@ def test_retention_prunes_old_items_but_keeps_what_alerts_need(
         m.poll()
         assert out.getvalue().count("[CLAIM]") == 1
         # An undated item, and everything fetched 100 days ago.
-        m.store.execute(
+        execute(
+            m.store,
             "INSERT INTO items (key, source, url, title, fetched_at) VALUES "
-            "('undated', 'feed', 'https://x.example.com/u', 'Undated', '2000-01-01T00:00:00Z')"
+            "('undated', 'feed', 'https://x.example.com/u', 'Undated', '2000-01-01T00:00:00Z')",
         )
-        m.store.execute("UPDATE items SET fetched_at = ?", [iso(old - timedelta(days=100))])
-        before = {t: m.store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in TABLES}
+        execute(m.store, "UPDATE items SET fetched_at = ?", [iso(old - timedelta(days=100))])
+        before = {t: query(m.store, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in TABLES}
         pruned = Daemon(m, listen=None, hard_exit=False).prune()
-        after = {t: m.store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in TABLES}
-        left = {r["title"] for r in m.store.query("SELECT title FROM items")}
+        after = {t: query(m.store, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in TABLES}
+        left = {r["title"] for r in query(m.store, "SELECT title FROM items")}
         from monitor.notify.alerts import load_alert
 
-        event_id = m.store.query("SELECT id FROM events WHERE kind = 'new_claim'")[0]["id"]
+        event_id = query(m.store, "SELECT id FROM events WHERE kind = 'new_claim'")[0]["id"]
         alert = load_alert(m.store, m.config, event_id)
     assert pruned == 2  # the neutral item and the unrelated one
     assert left == {CLAIM["title"], "Undated"}  # the claim's item feeds its alert
@@ -455,10 +457,11 @@ def test_sigterm_during_start_up_reconciliation_exits_within_10_s(
     config = make_config(serve_feeds(httpserver))
     with Monitor(config, Environment(), db, notifiers={"slack": ConsoleNotifier()}) as monitor:
         monitor.poll(deliver=False)
-        rows = monitor.store.query("SELECT id FROM outbox ORDER BY id")
+        rows = query(monitor.store, "SELECT id FROM outbox ORDER BY id")
         assert len(rows) >= 3
-        monitor.store.execute("UPDATE outbox SET status = 'sent'")
-        monitor.store.execute(
+        execute(monitor.store, "UPDATE outbox SET status = 'sent'")
+        execute(
+            monitor.store,
             "UPDATE outbox SET status = 'sending' WHERE id IN (?, ?, ?)",
             [r["id"] for r in rows[:3]],
         )
@@ -482,7 +485,7 @@ def test_sigterm_during_start_up_reconciliation_exits_within_10_s(
     assert "reconciling" in daemon.wait_for_log("abandoned after")["message"]
     assert "Traceback" not in daemon.output
     with Monitor(make_config([]), Environment(), db, notifiers={}) as monitor:
-        left = monitor.store.query("SELECT count(*) AS n FROM outbox WHERE status = 'sending'")
+        left = query(monitor.store, "SELECT count(*) AS n FROM outbox WHERE status = 'sending'")
     assert left[0]["n"] == 3  # unchecked: still in flight, checked before any resend
 
 

@@ -18,6 +18,7 @@ from monitor.health import Outcome, adaptive_interval, next_state
 from monitor.models import EventKind, ItemData, SourceState
 from monitor.notify.console import ConsoleNotifier
 from tests.conftest import make_config, rss
+from tests.sql import query
 from tests.test_cli import monitor as run_cli
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
@@ -132,8 +133,8 @@ def test_a_source_that_fails_then_recovers_through_monitor_poll(
     with Monitor(config, Environment(), db, notifiers={"console": ConsoleNotifier(out)}) as mon:
         for _ in range(6):
             mon.poll()
-        unhealthy = mon.store.query(
-            "SELECT e.kind, o.status FROM events e JOIN outbox o ON o.event_id = e.id"
+        unhealthy = query(
+            mon.store, "SELECT e.kind, o.status FROM events e JOIN outbox o ON o.event_id = e.id"
         )
         alerted = out.getvalue()
     assert unhealthy == [{"kind": "source_unhealthy", "status": "sent"}]
@@ -148,7 +149,7 @@ def test_a_source_that_fails_then_recovers_through_monitor_poll(
     failing["on"] = False
     with Monitor(config, Environment(), db, notifiers={"console": ConsoleNotifier(out)}) as mon:
         summary = mon.poll()
-        kinds = [r["kind"] for r in mon.store.query("SELECT kind FROM events ORDER BY id")]
+        kinds = [r["kind"] for r in query(mon.store, "SELECT kind FROM events ORDER BY id")]
         state = mon.store.source_states()["flaky"]
     assert summary.new_items == 1
     assert kinds == ["source_unhealthy", "source_recovered"]
@@ -177,12 +178,14 @@ def test_a_304_is_a_cheap_success_that_writes_no_items(
         config, Environment(), db_path, notifiers={"console": ConsoleNotifier(io.StringIO())}
     ) as monitor:
         monitor.poll()
-        counts = monitor.store.query(
-            "SELECT (SELECT count(*) FROM items) AS i, (SELECT count(*) FROM events) AS e"
+        counts = query(
+            monitor.store,
+            "SELECT (SELECT count(*) FROM items) AS i, (SELECT count(*) FROM events) AS e",
         )
         second = monitor.poll()
-        after = monitor.store.query(
-            "SELECT (SELECT count(*) FROM items) AS i, (SELECT count(*) FROM events) AS e"
+        after = query(
+            monitor.store,
+            "SELECT (SELECT count(*) FROM items) AS i, (SELECT count(*) FROM events) AS e",
         )
         state = monitor.store.source_states()["feed"]
     assert sent == [(None, None), ('"v1"', stamp)]

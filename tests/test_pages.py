@@ -20,6 +20,7 @@ from monitor.notify.console import ConsoleNotifier
 from monitor.sources.dates import parse_date_text
 from monitor.sources.pages import parse_page
 from tests.conftest import DATA, make_config
+from tests.sql import query
 
 PAGES = DATA / "pages"
 
@@ -227,7 +228,7 @@ def test_a_page_source_polled_over_http(httpserver: HTTPServer, db_path: Path) -
         config, Environment(), db_path, notifiers={"console": ConsoleNotifier(io.StringIO())}
     ) as monitor:
         summary = monitor.poll()
-        rows = monitor.store.query("SELECT url, published_at FROM items ORDER BY url")
+        rows = query(monitor.store, "SELECT url, published_at FROM items ORDER BY url")
     assert summary.new_items == 10 and not summary.failed
     assert all("//corporate.example.com/news/" in r["url"] for r in rows)
     assert sum(1 for r in rows if r["published_at"]) == 9

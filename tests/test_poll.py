@@ -16,6 +16,7 @@ from monitor.app import Monitor
 from monitor.config import Environment
 from monitor.notify.console import ConsoleNotifier
 from tests.conftest import make_config, rss
+from tests.sql import query
 
 CLAIM_TEXT = (
     "Ford has held talks with Xiaomi about a joint venture to build electric vehicles "
@@ -54,8 +55,8 @@ def test_five_syndicated_copies_give_one_claim_alert(httpserver: HTTPServer, db_
     out = io.StringIO()
     with _monitor(config, db_path, out) as monitor:
         summary = monitor.poll()
-        stories = monitor.store.query("SELECT * FROM stories")
-        in_story = monitor.store.query("SELECT count(*) AS n FROM items WHERE story_id = 1")
+        stories = query(monitor.store, "SELECT * FROM stories")
+        in_story = query(monitor.store, "SELECT count(*) AS n FROM items WHERE story_id = 1")
     assert summary.new_items == 5
     assert out.getvalue().count("[CLAIM]") == 1
     assert len(stories) == 1 and stories[0]["outlet_count"] == 3
@@ -75,7 +76,7 @@ def test_second_poll_of_unchanged_feeds_stores_and_alerts_nothing(
         first = monitor.poll()
         alerts_after_first = out.getvalue()
         second = monitor.poll()
-        items = monitor.store.query("SELECT count(*) AS n FROM items")[0]["n"]
+        items = query(monitor.store, "SELECT count(*) AS n FROM items")[0]["n"]
     assert first.new_items == 3 and first.delivery.sent == 1
     assert second.new_items == 0 and second.events == 0 and second.delivery.sent == 0
     assert items == 3
@@ -193,7 +194,7 @@ def test_a_broken_but_readable_feed_is_marked_but_never_unhealthy(
         for _ in range(4):
             monitor.poll()
         state = monitor.store.source_states()["m"]
-        events = monitor.store.query("SELECT kind FROM events WHERE source = 'm'")
+        events = query(monitor.store, "SELECT kind FROM events WHERE source = 'm'")
     assert state.healthy and state.last_ok_at is not None
     assert state.consecutive_errors == 4 and "malformed" in (state.last_error or "")
     assert events == []

@@ -23,8 +23,9 @@ from monitor.config import Environment
 from monitor.notify.console import ConsoleNotifier
 from monitor.scheduler import DatabaseLock
 from monitor.status import _when, collect_status, render_sources, render_status
-from monitor.store import Store, iso
+from monitor.storage import Store, iso
 from tests.conftest import ROOT, make_config, rss
+from tests.sql import execute
 
 CLAIM = {
     "title": "Ford held talks with Xiaomi on a US EV venture, FT reports",
@@ -88,7 +89,8 @@ def test_status_sees_a_running_daemon_and_a_stale_backlog(
     try:
         with Monitor(_config(httpserver), Environment(), polled, notifiers=console) as monitor:
             two_hours_ago = iso(datetime.now(UTC) - timedelta(hours=2))
-            monitor.store.execute(
+            execute(
+                monitor.store,
                 "UPDATE outbox SET status = 'pending', created_at = ? WHERE id = 1",
                 [two_hours_ago],
             )
@@ -104,11 +106,12 @@ def test_status_never_shows_a_secret(polled: Path, httpserver: HTTPServer) -> No
     token = "xoxb-status-secret-0001"
     env = Environment(slack_bot_token=SecretStr(token))
     with Monitor(_config(httpserver), env, polled, notifiers={}) as monitor:
-        monitor.store.execute(
+        execute(
+            monitor.store,
             "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = 1",
             [f"invalid_auth for token {token}"],
         )
-        monitor.store.execute("UPDATE sources SET last_error = ? WHERE name = 'bad'", [token])
+        execute(monitor.store, "UPDATE sources SET last_error = ? WHERE name = 'bad'", [token])
         report = collect_status(monitor)
     out = io.StringIO()
     render_status(report, Console(file=out, width=120))
@@ -141,7 +144,7 @@ def test_an_adaptive_source_shows_the_interval_it_is_polled_at(
     polled: Path, httpserver: HTTPServer
 ) -> None:
     with Monitor(_config(httpserver), Environment(), polled, notifiers={}) as monitor:
-        monitor.store.execute("UPDATE sources SET interval_seconds = 2700 WHERE name = 'bad'")
+        execute(monitor.store, "UPDATE sources SET interval_seconds = 2700 WHERE name = 'bad'")
         report = collect_status(monitor)
     by_name = {s["name"]: s for s in report["sources"]}
     assert by_name["bad"]["interval"] == "45m" and by_name["bad"]["adaptive"] is True

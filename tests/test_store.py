@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from monitor.schema import SCHEMA_VERSION
-from monitor.store import Store
+from monitor.storage import Store
+from monitor.storage.schema import SCHEMA_VERSION
+from tests.conftest import ROOT
+from tests.sql import execute, query
 
-OPEN = "import sys; from monitor.store import Store; Store(sys.argv[1]).close()"
+OPEN = "import sys; from monitor.storage import Store; Store(sys.argv[1]).close()"
 
 
 def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
@@ -33,12 +36,32 @@ def test_a_savepoint_undoes_only_its_own_work(tmp_path: Path) -> None:
     store = Store(tmp_path / "m.db")
     store.ensure_sources([("a", "feed", "https://a.example/")])
     with store.transaction():
-        store.execute("UPDATE sources SET items_seen = 1")
+        execute(store, "UPDATE sources SET items_seen = 1")
         try:
             with store.savepoint():
-                store.execute("UPDATE sources SET items_seen = 2")
+                execute(store, "UPDATE sources SET items_seen = 2")
                 raise RuntimeError("a bug")
         except RuntimeError:
             pass
-    assert store.query("SELECT items_seen FROM sources")[0]["items_seen"] == 1
+    assert query(store, "SELECT items_seen FROM sources")[0]["items_seen"] == 1
     store.close()
+
+
+SQL = re.compile(
+    r"""["'](\s*)(SELECT\s|INSERT\s|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s|ALTER\s|PRAGMA\s"""
+    r"""|BEGIN\b)|\.execute(many)?\(|sqlite3\.connect|json_each"""
+)
+
+
+def test_no_sql_outside_the_storage_package() -> None:
+    """Every statement lives in monitor/storage/, behind a named method: a second backend
+    can then be added in one place."""
+    package = ROOT / "monitor"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if "storage" not in path.relative_to(package).parts
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SQL.search(line)
+    ]
+    assert offenders == []

@@ -14,6 +14,7 @@ from monitor.app import Monitor
 from monitor.config import Environment
 from monitor.notify.console import ConsoleNotifier
 from tests.conftest import make_config, rss
+from tests.sql import query
 
 TALKS = "Ford held talks with Xiaomi on US electric vehicle venture"
 TALKS_BODY = (
@@ -59,7 +60,7 @@ def _open(newsroom: Newsroom, db: Path, out: io.StringIO, extra_sources=()) -> M
 
 
 def _events(monitor: Monitor) -> list[tuple[str, int | None, str | None]]:
-    rows = monitor.store.query("SELECT kind, story_id, voice FROM events ORDER BY id")
+    rows = query(monitor.store, "SELECT kind, story_id, voice FROM events ORDER BY id")
     return [(r["kind"], r["story_id"], r["voice"]) for r in rows]
 
 
@@ -81,9 +82,10 @@ def test_syndicated_copies_form_one_story_and_another_story_stays_apart(
     out = io.StringIO()
     with _open(room, db_path, out) as monitor:
         monitor.poll()
-        stories = monitor.store.query("SELECT id, title, kind FROM stories ORDER BY id")
-        members = monitor.store.query(
-            "SELECT story_id, count(*) AS n FROM items GROUP BY story_id ORDER BY story_id"
+        stories = query(monitor.store, "SELECT id, title, kind FROM stories ORDER BY id")
+        members = query(
+            monitor.store,
+            "SELECT story_id, count(*) AS n FROM items GROUP BY story_id ORDER BY story_id",
         )
     assert [s["kind"] for s in stories] == ["claim", "claim"]
     assert [m["n"] for m in members] == [5, 1]
@@ -103,8 +105,8 @@ def test_denials_link_to_the_claim_and_alert_once_per_voice(
         room.publish("d", "Xiaomi says it is not negotiating to enter the US market")
         monitor.poll()
         events = _events(monitor)
-        claim = monitor.store.query(
-            "SELECT id, status, status_by FROM stories WHERE kind = 'claim'"
+        claim = query(
+            monitor.store, "SELECT id, status, status_by FROM stories WHERE kind = 'claim'"
         )[0]
     assert events[0][0] == "new_claim"
     denials = [e for e in events if e[0] == "denial"]
@@ -138,7 +140,7 @@ def test_a_denial_of_a_different_claim_is_not_linked(httpserver: HTTPServer, db_
         monitor.poll()
         room.publish("b", "Ford denies report of F-150 Lightning recall over brake fault")
         monitor.poll()
-        claim = monitor.store.query("SELECT status FROM stories WHERE kind = 'claim'")[0]
+        claim = query(monitor.store, "SELECT status FROM stories WHERE kind = 'claim'")[0]
     assert claim["status"] == "reported"
     assert "has not seen" in out.getvalue()
 
@@ -161,11 +163,11 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
     out = io.StringIO()
     with _open(room, db_path, out, [official]) as monitor:
         monitor.poll()
-        status = [monitor.store.query("SELECT status FROM stories")[0]["status"]]
+        status = [query(monitor.store, "SELECT status FROM stories")[0]["status"]]
         for feed in "bcd":
             room.publish(feed, f"{TALKS} - report", TALKS_BODY)
         monitor.poll()
-        status.append(monitor.store.query("SELECT status FROM stories")[0]["status"])
+        status.append(query(monitor.store, "SELECT status FROM stories")[0]["status"])
         ford_items.append(
             {
                 "title": "Statement: reports of talks with Xiaomi are false",
@@ -174,12 +176,12 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
             }
         )
         monitor.poll()
-        status.append(monitor.store.query("SELECT status FROM stories")[0]["status"])
+        status.append(query(monitor.store, "SELECT status FROM stories")[0]["status"])
         # A later third-party report that Ford confirmed does not outrank its own channel.
         room.publish("e", "Ford confirms talks with Xiaomi on US EV venture, blog says")
         monitor.poll()
         status.append(
-            monitor.store.query("SELECT status FROM stories WHERE kind = 'claim'")[0]["status"]
+            query(monitor.store, "SELECT status FROM stories WHERE kind = 'claim'")[0]["status"]
         )
         kinds = [e[0] for e in _events(monitor)]
     assert status == ["reported", "spreading", "denied", "denied"]
@@ -195,7 +197,7 @@ def test_an_announcement_that_answers_no_claim_is_stored_not_alerted(
     out = io.StringIO()
     with _open(room, db_path, out) as monitor:
         summary = monitor.poll()
-        stance = monitor.store.query("SELECT stance FROM items")[0]["stance"]
+        stance = query(monitor.store, "SELECT stance FROM items")[0]["stance"]
     assert stance == "confirmation"
     assert summary.events == 0 and out.getvalue() == ""
 
@@ -205,11 +207,11 @@ def test_story_keys_outside_the_window_are_pruned(httpserver: HTTPServer, db_pat
     room.publish("a", TALKS, TALKS_BODY)
     with _open(room, db_path, io.StringIO()) as monitor:
         monitor.poll()
-        before = monitor.store.query("SELECT count(*) AS n FROM story_bands")[0]["n"]
+        before = query(monitor.store, "SELECT count(*) AS n FROM story_bands")[0]["n"]
         kept = monitor.store.prune_story_bands(datetime.now(UTC) - timedelta(days=3))
         pruned = monitor.store.prune_story_bands(datetime.now(UTC) + timedelta(days=1))
-        after = monitor.store.query("SELECT count(*) AS n FROM story_bands")[0]["n"]
-        stories = monitor.store.query("SELECT count(*) AS n FROM stories")[0]["n"]
+        after = query(monitor.store, "SELECT count(*) AS n FROM story_bands")[0]["n"]
+        stories = query(monitor.store, "SELECT count(*) AS n FROM stories")[0]["n"]
     assert before > 0 and kept == 0 and pruned == before and after == 0
     assert stories == 1  # the story itself stays
 
@@ -224,8 +226,8 @@ def test_a_denial_seen_before_its_claim_is_linked_when_the_claim_arrives(
         monitor.poll()
         room.publish("b", "BYD plans a car plant in Mexico, people familiar say")
         monitor.poll()
-        claim = monitor.store.query("SELECT id, status FROM stories WHERE kind = 'claim'")[0]
-        denial = monitor.store.query("SELECT answers_story_id FROM stories WHERE kind = 'denial'")
+        claim = query(monitor.store, "SELECT id, status FROM stories WHERE kind = 'claim'")[0]
+        denial = query(monitor.store, "SELECT answers_story_id FROM stories WHERE kind = 'denial'")
     assert denial[0]["answers_story_id"] == claim["id"]
     assert claim["status"] == "denied"
 
@@ -295,7 +297,7 @@ def test_a_claim_relayed_in_other_words_joins_the_claims_story(
         room.publish("ford", "Ford says the report is completely false and baseless")
         room.publish("xiaomi", "Xiaomi denies it is negotiating to enter the US market")
         monitor.poll()
-        stories = monitor.store.query("SELECT id, kind, answers_story_id FROM stories")
+        stories = query(monitor.store, "SELECT id, kind, answers_story_id FROM stories")
     claims = [s for s in stories if s["kind"] == "claim"]
     assert len(claims) == 1, stories
     denials = [s for s in stories if s["kind"] == "denial"]
@@ -312,7 +314,7 @@ def test_claims_about_the_same_companies_in_other_places_stay_apart(
         monitor.poll()
         room.publish("b", "Ford in talks with Xiaomi on a battery plant in Mexico, sources say")
         monitor.poll()
-        claims = monitor.store.query("SELECT id FROM stories WHERE kind = 'claim'")
+        claims = query(monitor.store, "SELECT id FROM stories WHERE kind = 'claim'")
     assert len(claims) == 2
 
 

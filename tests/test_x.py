@@ -23,6 +23,7 @@ from monitor.config import Environment
 from monitor.notify.console import ConsoleNotifier
 from monitor.status import collect_status
 from tests.conftest import make_config
+from tests.sql import query
 
 TOKEN = "x-test-token-123"
 USERS = {
@@ -174,8 +175,9 @@ def monitor_for(x_api: FakeX, db_path: Path, *source_list: dict[str, Any]) -> Mo
 
 
 def items(monitor: Monitor) -> list[dict[str, Any]]:
-    return monitor.store.query(
-        "SELECT source, url, author, authority, speaks_for, title FROM items ORDER BY url"
+    return query(
+        monitor.store,
+        "SELECT source, url, author, authority, speaks_for, title FROM items ORDER BY url",
     )
 
 
@@ -393,7 +395,7 @@ def test_a_spent_window_moves_the_next_poll_to_the_reset(x_api: FakeX, db_path: 
         for _ in range(3):
             monitor.poll(deliver=False)  # what a spinning scheduler would do
         state = monitor.store.source_states()["x-search"]
-        events = monitor.store.query("SELECT kind FROM events")
+        events = query(monitor.store, "SELECT kind FROM events")
     assert len(x_api.requests) == 1
     assert state.next_poll_at is not None and state.next_poll_at.timestamp() >= reset
     assert state.healthy and not events  # 15 minutes is an ordinary wait
@@ -414,7 +416,7 @@ def test_an_absurd_reset_pauses_a_day_and_says_the_source_is_unhealthy_once(
         monitor.poll(deliver=False)
         monitor.poll(deliver=False)
         state = monitor.store.source_states()["x-search"]
-        events = [r["kind"] for r in monitor.store.query("SELECT kind FROM events")]
+        events = [r["kind"] for r in query(monitor.store, "SELECT kind FROM events")]
         report = collect_status(monitor)
     assert events == ["source_unhealthy"]
     assert not state.healthy and "X rate limit spent" in (state.last_error or "")
@@ -454,7 +456,7 @@ def test_x_billing_pauses_the_source_with_one_clear_line(
     with monitor_for(x_api, db_path, SEARCH) as m:
         summary = m.poll()
         state = m.store.source_states()["x-search"]
-        events = [r["kind"] for r in m.store.query("SELECT kind FROM events")]
+        events = [r["kind"] for r in query(m.store, "SELECT kind FROM events")]
     [result] = summary.results
     assert result.error and body["title"] in result.error and "X API billing" in result.error
     assert not state.healthy and events == ["source_unhealthy"]

@@ -42,12 +42,15 @@ class Analyzer:
                     words |= concepts(alias)
         self._company_words = frozenset(words)
         # Every word of every name ("Motor" of "Ford Motor Co"): never a counterpart.
-        self._name_words = frozenset(
-            word
-            for company in companies
-            for alias in (company.name, *company.aliases, *company.context_aliases)
-            for word in concepts(alias)
-        ) | PLACES
+        self._name_words = (
+            frozenset(
+                word
+                for company in companies
+                for alias in (company.name, *company.aliases, *company.context_aliases)
+                for word in concepts(alias)
+            )
+            | PLACES
+        )
         # Syndicated copies repeat headlines word for word: each is read once per process.
         self._find = lru_cache(maxsize=8192)(self._find_uncached)
         self._stance = lru_cache(maxsize=8192)(self._stance_uncached)

@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - another Python: no prefilter, same res
 __all__ = ["Cue", "required_literals"]
 
 
-
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Strings one of which every match of `pattern` contains, or None when that cannot
     be told (then the pattern must always be searched)."""

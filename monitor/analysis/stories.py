@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..models import Analysis, Stance
-from ..store import StoryRow, iso
+from ..storage import StoryRow, iso
 from .text import (
     ACTIONS,
     PLACES,

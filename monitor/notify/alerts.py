@@ -6,7 +6,7 @@ import json
 
 from ..config import Config
 from ..models import EventKind
-from ..store import Store, parse_iso
+from ..storage import Store, parse_iso
 from . import Alert
 
 __all__ = ["load_alert", "status_line"]
@@ -45,16 +45,9 @@ def status_line(config: Config, status: str | None, statements: list[list[object
 
 
 def load_alert(store: Store, config: Config, event_id: int, with_root: bool = True) -> Alert:
-    rows = store.query(
-        """SELECT e.id, e.kind, e.story_id, e.voice, e.created_at, e.source AS event_source,
-                  e.payload, i.title, i.url, i.outlet, i.authority, i.published_at,
-                  i.stance_cue, i.story_id AS item_story_id
-           FROM events e LEFT JOIN items i ON i.id = e.item_id WHERE e.id = ?""",
-        [event_id],
-    )
-    if not rows:
+    row = store.event_with_item(event_id)
+    if row is None:
         raise LookupError(f"no event {event_id}")
-    row = rows[0]
     kind = EventKind(row["kind"])
     payload = json.loads(row["payload"] or "{}")
     if kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
@@ -66,25 +59,19 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
             url=str(payload.get("url") or ""),
             created_at=parse_iso(row["created_at"]),
         )
-    story = store.query("SELECT * FROM stories WHERE id = ?", [row["story_id"]])[0]
+    story = store.story_record(row["story_id"])
     statements = json.loads(story["status_by"] or "[]")
     companies = tuple(_name(config, c) for c in json.loads(story["companies"]))
     outlets: tuple[str, ...] = tuple(json.loads(story["outlets"]))
     if kind in (EventKind.DENIAL, EventKind.CONFIRMATION) and row["item_story_id"]:
         # The denial's own story: who else reported this denial.
-        own = store.query("SELECT outlets FROM stories WHERE id = ?", [row["item_story_id"]])
-        outlets = tuple(json.loads(own[0]["outlets"])) if own else ()
+        outlets = tuple(store.story_outlets(row["item_story_id"]))
     root_event_id = None
     root = None
     if kind is not EventKind.NEW_CLAIM and story["kind"] == "claim":
-        found = store.query(
-            "SELECT id FROM events WHERE story_id = ? AND kind = 'new_claim' LIMIT 1",
-            [story["id"]],
-        )
-        if found:
-            root_event_id = int(found[0]["id"])
-            if with_root:
-                root = load_alert(store, config, root_event_id, with_root=False)
+        root_event_id = store.claim_event_id(story["id"])
+        if root_event_id is not None and with_root:
+            root = load_alert(store, config, root_event_id, with_root=False)
     official = row["authority"] == "official"
     return Alert(
         event_id=event_id,
@@ -114,5 +101,4 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
 def _first_url(store: Store, item_id: int | None) -> str:
     if item_id is None:
         return ""
-    rows = store.query("SELECT url FROM items WHERE id = ?", [item_id])
-    return rows[0]["url"] if rows else ""
+    return store.item_url(item_id)

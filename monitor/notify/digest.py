@@ -19,7 +19,7 @@ import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..config import Config
-from ..store import Store, iso, parse_iso
+from ..storage import Store, iso, parse_iso
 from .alerts import status_line
 
 __all__ = ["Digest", "build_digest", "period_of", "render_html", "render_text"]
@@ -80,7 +80,7 @@ class Digest:
 
     @property
     def title(self) -> str:
-        """"Weekly digest" for the week it is sent for, else what it covers."""
+        """ "Weekly digest" for the week it is sent for, else what it covers."""
         return "Weekly digest" if self.days == 7 else f"Digest of {self.days} days"
 
     @property
@@ -117,12 +117,9 @@ def _link(row: dict[str, Any]) -> Link:
 
 
 def _first_item(store: Store, story: dict[str, Any]) -> dict[str, Any]:
-    rows = store.query(
-        "SELECT * FROM items WHERE id = ? OR story_id = ? ORDER BY (id = ?) DESC, id LIMIT 1",
-        [story["first_item_id"], story["id"], story["first_item_id"]],
-    )
-    if rows:
-        return rows[0]
+    item = store.first_item(story["id"], story["first_item_id"])
+    if item is not None:
+        return item
     return {
         "title": story["title"],
         "url": "",
@@ -141,19 +138,11 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
     """Everything the digest shows about the `days` before `now`."""
     since = iso(now - timedelta(days=days))
     names = _names(config)
-    claims = store.query(
-        """SELECT * FROM stories WHERE kind = 'claim' AND (first_seen >= ? OR id IN
-           (SELECT answers_story_id FROM stories WHERE last_seen >= ?
-            AND kind IN ('denial', 'confirmation')))
-           ORDER BY first_seen""",
-        [since, since],
-    )
+    claims = store.claims_active_since(since)
     shown_stories = {c["id"] for c in claims}
     entries = []
     for claim in claims:
-        answers = store.query(
-            "SELECT * FROM stories WHERE answers_story_id = ? ORDER BY first_seen", [claim["id"]]
-        )
+        answers = store.answers_to(claim["id"])
         shown_stories.update(a["id"] for a in answers)
         statements = []
         for answer in answers:
@@ -190,31 +179,14 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
         claims=tuple(entries),
         notable=_notable(store, config, since, shown_stories),
         companies=_bars(
-            [
-                (names.get(r["company"], r["company"]), r["n"])
-                for r in store.query(
-                    """SELECT m.company, count(*) AS n FROM mentions m JOIN items i
-                       ON i.id = m.item_id WHERE i.fetched_at >= ? GROUP BY m.company""",
-                    [since],
-                )
-            ]
+            [(names.get(company, company), n) for company, n in store.mentions_since(since)]
             + [(c.name, 0) for c in config.companies]
         ),
         outlets=_bars(
-            [
-                (r["outlet"] or "unknown", r["n"])
-                for r in store.query(
-                    """SELECT outlet, count(*) AS n FROM items i WHERE fetched_at >= ?
-                       AND EXISTS (SELECT 1 FROM mentions m WHERE m.item_id = i.id)
-                       GROUP BY outlet ORDER BY n DESC, outlet LIMIT ?""",
-                    [since, OUTLETS_LISTED],
-                )
-            ]
+            [(outlet or "unknown", n) for outlet, n in store.outlets_since(since, OUTLETS_LISTED)]
         ),
         failing_sources=tuple(_failing_sources(store, since)),
-        items=int(
-            store.query("SELECT count(*) AS n FROM items WHERE fetched_at >= ?", [since])[0]["n"]
-        ),
+        items=store.items_fetched_since(since),
     )
 
 
@@ -224,12 +196,7 @@ def _notable(
     """Per company, the week's most widely carried stories not already shown as claims."""
     notable: dict[str, tuple[Link, ...]] = {}
     for company in config.companies:
-        rows = store.query(
-            """SELECT s.* FROM stories s WHERE s.last_seen >= ? AND s.kind != 'claim'
-               AND s.answers_story_id IS NULL AND EXISTS (SELECT 1 FROM json_each(s.companies)
-               WHERE value = ?) ORDER BY s.outlet_count DESC, s.last_seen DESC LIMIT ?""",
-            [since, company.id, NOTABLE_PER_COMPANY + len(shown)],
-        )
+        rows = store.widest_stories(company.id, since, NOTABLE_PER_COMPANY + len(shown))
         links = [_link(_first_item(store, r)) for r in rows if r["id"] not in shown]
         if links:
             notable[company.name] = tuple(links[:NOTABLE_PER_COMPANY])
@@ -247,13 +214,7 @@ def _bars(counts: list[tuple[str, int]]) -> tuple[Bar, ...]:
 
 def _failing_sources(store: Store, since: str | None) -> list[dict[str, Any]]:
     """Sources that failed during the week: an unhealthy event, or errors now."""
-    rows = store.query(
-        """SELECT s.name, s.url, s.healthy, s.consecutive_errors, s.last_error, s.last_ok_at,
-                  (SELECT count(*) FROM events e WHERE e.source = s.name
-                   AND e.kind = 'source_unhealthy' AND e.created_at >= ?) AS alerts
-           FROM sources s ORDER BY s.name""",
-        [since],
-    )
+    rows = store.source_health_since(since)
     failing = []
     for r in rows:
         if not (r["alerts"] or r["consecutive_errors"] or not r["healthy"]):

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from ..config import Config, Environment
 from ..errors import ConfigError, PermanentDeliveryError, TransientDeliveryError
 from ..models import utcnow
-from ..store import Store, iso, parse_iso
+from ..storage import Store, iso
 from .digest import Digest, build_digest, period_of, render_html, render_text
 
 if TYPE_CHECKING:
@@ -148,8 +148,7 @@ class DigestMailer:
         return period_of(self.clock(), self.config.monitor.timezone)
 
     def record(self, period: str) -> dict[str, Any] | None:
-        rows = self.store.query("SELECT * FROM digests WHERE period = ?", [period])
-        return rows[0] if rows else None
+        return self.store.digest_record(period)
 
     def send_if_due(self) -> bool:
         """Send this week's digest if its time has come and it was not sent yet."""
@@ -227,22 +226,7 @@ class DigestMailer:
         """Take this week's digest for sending, atomically: one transaction reads and marks
         it, so the weekly job and the retry job (or two processes) never both send it. A
         claim older than CLAIM_LEASE was left by a crash and is taken over."""
-        with self.store.transaction("claiming the weekly digest"):
-            rows = self.store.query(
-                "SELECT status, claimed_at FROM digests WHERE period = ?", [period]
-            )
-            if rows and rows[0]["status"] == "sending":
-                claimed = parse_iso(rows[0]["claimed_at"])
-                if claimed is not None and now - claimed < CLAIM_LEASE:
-                    return False
-            self.store.execute(
-                """INSERT INTO digests (period, status, attempts, claimed_at)
-                   VALUES (?, ?, 1, ?) ON CONFLICT(period) DO UPDATE SET
-                   status = excluded.status, attempts = attempts + 1,
-                   claimed_at = excluded.claimed_at""",
-                [period, "sent" if keep_sent else "sending", iso(now)],
-            )
-        return True
+        return self.store.claim_digest(period, iso(now) or "", CLAIM_LEASE, keep_sent)
 
     def _record(
         self,
@@ -252,15 +236,7 @@ class DigestMailer:
         attempt: bool = False,
         sent_at: datetime | None = None,
     ) -> None:
-        with self.store.transaction("recording the weekly digest"):
-            self.store.execute(
-                """INSERT INTO digests (period, status, attempts, last_error, sent_at)
-                   VALUES (?, ?, ?, ?, ?) ON CONFLICT(period) DO UPDATE SET
-                   status = excluded.status, attempts = attempts + excluded.attempts,
-                   last_error = excluded.last_error,
-                   sent_at = coalesce(excluded.sent_at, sent_at)""",
-                [period, status, int(attempt), (error or "")[:500] or None, iso(sent_at)],
-            )
+        self.store.record_digest(period, status, (error or "")[:500] or None, attempt, iso(sent_at))
 
 
 def add_digest_jobs(scheduler: BaseScheduler, monitor: Monitor) -> None:

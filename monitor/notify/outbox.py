@@ -25,7 +25,7 @@ from typing import Any
 from ..config import Config
 from ..errors import DeliveryError, PermanentDeliveryError, UncertainDeliveryError
 from ..models import utcnow
-from ..store import Store, iso
+from ..storage import Store, iso
 from . import Alert, Notifier
 from .alerts import load_alert
 
@@ -76,20 +76,13 @@ class Outbox:
         self.clock = clock
         self._reported: set[str] = set()  # permanent errors already logged
 
-    def _channels(self) -> tuple[str, list[str]]:
-        """SQL placeholders and values for the configured channels: rows of a channel no
-        longer configured are kept, but neither selected nor counted."""
-        names = list(self.notifiers)
-        return ", ".join("?" * len(names)) or "NULL", names
+    def _channels(self) -> list[str]:
+        """The configured channels: rows of a channel no longer configured are kept, but
+        neither selected nor counted."""
+        return list(self.notifiers)
 
     def backlog(self) -> int:
-        marks, names = self._channels()
-        rows = self.store.query(
-            "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending') "
-            f"AND channel IN ({marks})",
-            names,
-        )
-        return int(rows[0]["n"])
+        return self.store.outbox_backlog(self._channels())
 
     def reconcile(self, should_stop: Callable[[], bool] = lambda: False) -> int:
         """At start-up: settle every row a crash left in `sending`, at once (no lease).
@@ -102,12 +95,8 @@ class Outbox:
         """
         settled = 0
         now = self.clock()
-        marks, names = self._channels()
         self._teach_channel_ids()
-        rows = self.store.query(
-            f"SELECT * FROM outbox WHERE status = 'sending' AND channel IN ({marks}) ORDER BY id",
-            names,
-        )
+        rows = self.store.outbox_in_flight(self._channels())
         for done, row in enumerate(rows):
             if should_stop():
                 log.info("stopped reconciling: %d alerts are checked later", len(rows) - done)
@@ -140,12 +129,7 @@ class Outbox:
     def deliver(self, limit: int = 500) -> Delivery:
         """Send what is due, in event order per channel; return what happened."""
         now = self.clock()
-        marks, names = self._channels()
-        rows = self.store.query(
-            f"""SELECT * FROM outbox WHERE status IN ('pending', 'sending')
-                AND channel IN ({marks}) ORDER BY event_id, id LIMIT ?""",
-            [*names, limit],
-        )
+        rows = self.store.outbox_waiting(self._channels(), limit)
         blocked: set[str] = set()
         sent = retrying = failed = waiting = 0
         for row in rows:
@@ -230,13 +214,9 @@ class Outbox:
             learn = getattr(notifier, "learn_channel", None)
             if learn is None:
                 continue
-            rows = self.store.query(
-                "SELECT external_ref FROM outbox WHERE channel = ? AND status = 'sent' "
-                "AND external_ref IS NOT NULL ORDER BY id DESC LIMIT 1",
-                [channel],
-            )
-            if rows:
-                learn(str(rows[0]["external_ref"]))
+            ref = self.store.last_sent_ref(channel)
+            if ref is not None:
+                learn(ref)
 
     def _find(
         self,
@@ -258,45 +238,27 @@ class Outbox:
 
     def _claim(self, row: dict[str, Any], now: datetime) -> bool:
         """Mark the row in flight, only if no other process changed it since we read it."""
-        with self.store.transaction("marking an alert as sending"):
-            cursor = self.store.execute(
-                """UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-                   next_attempt_at = ? WHERE id = ? AND status = ? AND next_attempt_at = ?""",
-                [iso(now + IN_FLIGHT_LEASE), row["id"], row["status"], row["next_attempt_at"]],
-            )
-            return cursor.rowcount == 1
+        return self.store.take_outbox_row(row, iso(now + IN_FLIGHT_LEASE) or "")
 
     def _thread_ref(self, alert: Alert, channel: str) -> str | object | None:
         """The root message to reply under; _WAIT if the root is not sent yet."""
         if alert.root_event_id is None:
             return None
-        rows = self.store.query(
-            "SELECT status, external_ref FROM outbox WHERE event_id = ? AND channel = ?",
-            [alert.root_event_id, channel],
-        )
-        if not rows:
+        root = self.store.outbox_row(alert.root_event_id, channel)
+        if root is None:
             return None
-        status = rows[0]["status"]
+        status = root["status"]
         if status == "sent":
-            return rows[0]["external_ref"]
+            return root["external_ref"]
         if status == "failed":
             return None  # the claim never arrived: post on its own, quoting the claim
         return _WAIT
 
     def _set(self, row_id: int, status: str, error: str, next_at: datetime) -> None:
-        with self.store.transaction("recording a delivery attempt"):
-            self.store.execute(
-                "UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                [status, error[:500] or None, iso(next_at), row_id],
-            )
+        self.store.set_outbox_row(row_id, status, error[:500] or None, iso(next_at) or "")
 
     def _mark_sent(self, row_id: int, ref: str) -> None:
-        with self.store.transaction("marking an alert as sent"):
-            self.store.execute(
-                "UPDATE outbox SET status = 'sent', external_ref = ?, sent_at = ?, "
-                "last_error = NULL WHERE id = ?",
-                [ref, iso(self.clock()), row_id],
-            )
+        self.store.mark_outbox_sent(row_id, ref, iso(self.clock()) or "")
 
 
 def row_ids(row: dict[str, Any]) -> tuple[object, object]:

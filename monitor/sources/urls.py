@@ -82,11 +82,7 @@ _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 def is_tracking_param(name: str, extra: tuple[str, ...] = ()) -> bool:
     lowered = name.lower()
-    return (
-        lowered in _TRACKING_NAMES
-        or lowered.startswith(_TRACKING_PREFIXES)
-        or lowered in extra
-    )
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES) or lowered in extra
 
 
 def resolve_url(href: str, base: str) -> str:

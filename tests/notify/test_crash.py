@@ -27,6 +27,7 @@ from monitor.notify.slack import SlackNotifier
 from tests.conftest import COMPANIES, ROOT, make_config
 from tests.fakes.slack_server import FakeSlack
 from tests.notify.stories import serve_feeds
+from tests.sql import query
 
 KILLS = 8
 PACE = "0.4s"
@@ -89,7 +90,7 @@ def test_sigkill_during_delivery_neither_loses_nor_repeats(
     notifier = SlackNotifier(slack.token, "#auto-intel", slack.api_url)
     with Monitor(config, Environment(), db, notifiers={"slack": notifier}) as monitor:
         monitor.poll(deliver=False)
-        events = [r["id"] for r in monitor.store.query("SELECT id FROM events ORDER BY id")]
+        events = [r["id"] for r in query(monitor.store, "SELECT id FROM events ORDER BY id")]
     assert len(events) >= 8
 
     kills = in_flight_kills = 0

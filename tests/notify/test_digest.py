@@ -32,6 +32,7 @@ from monitor.notify.digest import build_digest, render_html, render_text
 from monitor.notify.mail import DigestMailer, add_digest_jobs
 from tests.conftest import ROOT, make_config, rss
 from tests.notify.stories import serve_feeds
+from tests.sql import execute, query
 
 NEWS = [
     {
@@ -112,7 +113,8 @@ def test_digest_is_organised_by_story(week: Monitor) -> None:
 
 
 def test_feed_text_is_escaped_in_the_digest(week: Monitor) -> None:
-    week.store.execute(
+    execute(
+        week.store,
         "UPDATE items SET title = ?, url = ? WHERE url = 'https://ft.example.com/c5'",
         ['<script>alert(1)</script> <img src="http://x/y.png">', "javascript:alert(1)"],
     )
@@ -140,7 +142,7 @@ def test_digest_arrives_as_multipart_alternative(week: Monitor) -> None:
         assert "Ford held talks with Xiaomi on a US electric-vehicle venture" in part
         assert "completely false and baseless" in part
         assert "BYD denies plans for a second Mexico plant" in part
-    row = week.store.query("SELECT * FROM digests")[0]
+    row = query(week.store, "SELECT * FROM digests")[0]
     assert row["status"] == "sent" and row["attempts"] == 1 and row["sent_at"]
 
 
@@ -168,7 +170,7 @@ def test_an_smtp_outage_sends_the_week_once_after_recovery(week: Monitor) -> Non
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
-    row = week.store.query("SELECT * FROM digests")[0]
+    row = query(week.store, "SELECT * FROM digests")[0]
     assert row["status"] == "sent" and row["attempts"] == 3
 
 
@@ -178,7 +180,7 @@ def test_no_catch_up_long_after_the_scheduled_time(week: Monitor) -> None:
     later = mailer.scheduled_time(now) + timedelta(hours=5)
     mailer.clock = lambda: later
     assert mailer.send_if_due() is False  # no attempt: a fresh install mid-week stays quiet
-    assert week.store.query("SELECT * FROM digests") == []
+    assert query(week.store, "SELECT * FROM digests") == []
 
 
 @pytest.fixture
@@ -355,7 +357,7 @@ def test_a_failed_forced_send_does_not_send_the_week_again(week: Monitor, tmp_pa
             week, tmp_path, "--send", env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port())}
         )
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
-        assert week.store.query("SELECT status FROM digests")[0]["status"] == "sent"
+        assert query(week.store, "SELECT status FROM digests")[0]["status"] == "sent"
         later = at + timedelta(minutes=10)
         mailer.clock = lambda: later
         assert mailer.send_if_due() is False  # the retry job: nothing to retry
@@ -433,7 +435,7 @@ def test_the_weekly_job_and_the_retry_job_never_both_send_the_week(week: Monitor
         controller.stop()
     assert len(inbox.messages) == 1
     assert sorted(sent) == [False, True]
-    row = week.store.query("SELECT status, attempts FROM digests")[0]
+    row = query(week.store, "SELECT status, attempts FROM digests")[0]
     assert row["status"] == "sent" and row["attempts"] == 1
 
 
@@ -466,7 +468,7 @@ def test_a_server_without_starttls_is_a_setting_to_change_not_an_outage(week: Mo
     finally:
         controller.stop()
     assert inbox.messages == []
-    row = week.store.query("SELECT status, last_error FROM digests")[0]
+    row = query(week.store, "SELECT status, last_error FROM digests")[0]
     assert row["status"] == "failed" and "SMTP_SSL=true" in row["last_error"]
     assert "s3cret" not in row["last_error"]
 
@@ -506,5 +508,5 @@ def test_a_partial_refusal_is_reported_and_recorded(
         controller.stop()
     assert len(inbox.messages) == 1
     assert "sent to 1 of 2 recipients; refused: gone@example.com: 550" in caplog.text
-    row = week.store.query("SELECT status, last_error FROM digests")[0]
+    row = query(week.store, "SELECT status, last_error FROM digests")[0]
     assert row["status"] == "sent" and "gone@example.com" in row["last_error"]

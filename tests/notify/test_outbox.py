@@ -20,6 +20,7 @@ from monitor.status import collect_status, render_status
 from tests.conftest import make_config
 from tests.fakes.slack_server import FakeSlack
 from tests.notify.stories import serve_feeds
+from tests.sql import execute, query
 
 
 class Clock:
@@ -62,7 +63,7 @@ def monitor(
 
 
 def event_ids(monitor: Monitor) -> list[int]:
-    return [r["id"] for r in monitor.store.query("SELECT id FROM events ORDER BY id")]
+    return [r["id"] for r in query(monitor.store, "SELECT id FROM events ORDER BY id")]
 
 
 def posted_ids(slack: FakeSlack) -> list[int]:
@@ -70,12 +71,12 @@ def posted_ids(slack: FakeSlack) -> list[int]:
 
 
 def statuses(monitor: Monitor) -> Counter[str]:
-    return Counter(r["status"] for r in monitor.store.query("SELECT status FROM outbox"))
+    return Counter(r["status"] for r in query(monitor.store, "SELECT status FROM outbox"))
 
 
 def test_threads_follow_the_story(monitor: Monitor, slack: FakeSlack) -> None:
     delivery = monitor.deliver()
-    events = monitor.store.query("SELECT id, kind, story_id FROM events ORDER BY id")
+    events = query(monitor.store, "SELECT id, kind, story_id FROM events ORDER BY id")
     assert delivery.sent == len(events) >= 8
     roots = {m.metadata["event_payload"]["event_id"]: m for m in slack.top_level()}
     claim_event = {e["story_id"]: e["id"] for e in events if e["kind"] == "new_claim"}
@@ -116,7 +117,7 @@ def test_retry_after_is_honoured(monitor: Monitor, slack: FakeSlack, clock: Cloc
     slack.fail_next("chat.postMessage", status=429, retry_after=120, times=3)
     first = monitor.outbox.deliver()
     assert first.retrying == 1 and first.sent == 0  # the channel waits behind the first alert
-    row = monitor.store.query("SELECT * FROM outbox ORDER BY event_id LIMIT 1")[0]
+    row = query(monitor.store, "SELECT * FROM outbox ORDER BY event_id LIMIT 1")[0]
     wait = datetime.fromisoformat(row["next_attempt_at"]) - clock.now
     assert timedelta(seconds=119) <= wait <= timedelta(minutes=5)
     clock.advance(60)
@@ -177,7 +178,7 @@ def test_a_lost_answer_is_checked_before_sending_again(
     slack.drop_response_next("chat.postMessage")
     first = monitor.outbox.deliver()
     assert first.retrying == 1 and len(slack.messages) == 1
-    row = monitor.store.query("SELECT status FROM outbox ORDER BY event_id LIMIT 1")[0]
+    row = query(monitor.store, "SELECT status FROM outbox ORDER BY event_id LIMIT 1")[0]
     assert row["status"] == "sending"  # it may have arrived
     while monitor.outbox.backlog():
         clock.advance(120)
@@ -193,15 +194,16 @@ def test_reconcile_settles_what_a_crash_left_in_flight(monitor: Monitor, slack: 
     from monitor.notify.alerts import load_alert
 
     notifier.send(load_alert(monitor.store, monitor.config, first), None)
-    monitor.store.execute(
+    execute(
+        monitor.store,
         "UPDATE outbox SET status = 'sending', attempts = 1 WHERE event_id IN (?, ?)",
         [first, second],
     )
     assert monitor.outbox.reconcile() == 2
     rows = {
         r["event_id"]: r
-        for r in monitor.store.query(
-            "SELECT * FROM outbox WHERE event_id IN (?, ?)", [first, second]
+        for r in query(
+            monitor.store, "SELECT * FROM outbox WHERE event_id IN (?, ?)", [first, second]
         )
     }
     assert rows[first]["status"] == "sent" and rows[first]["external_ref"].endswith(
@@ -219,7 +221,7 @@ def test_reconcile_during_an_outage_checks_again_before_sending(
     from monitor.notify.alerts import load_alert
 
     monitor.notifiers["slack"].send(load_alert(monitor.store, monitor.config, first), None)
-    monitor.store.execute("UPDATE outbox SET status = 'sending' WHERE event_id = ?", [first])
+    execute(monitor.store, "UPDATE outbox SET status = 'sending' WHERE event_id = ?", [first])
     slack.set_outage(True)
     assert monitor.outbox.reconcile() == 0  # could not look: still in flight
     slack.set_outage(False)
@@ -234,10 +236,11 @@ def test_alerts_for_a_channel_no_longer_configured_neither_block_nor_count(
     """600 rows of channels that were configured once come first in event order: the
     configured channel still gets every alert, and the backlog leaves them out."""
     first = event_ids(monitor)[0]
-    created = monitor.store.query("SELECT created_at FROM outbox LIMIT 1")[0]["created_at"]
+    created = query(monitor.store, "SELECT created_at FROM outbox LIMIT 1")[0]["created_at"]
     with monitor.store.transaction("adding alerts for old channels"):
         for n in range(600):
-            monitor.store.execute(
+            execute(
+                monitor.store,
                 "INSERT INTO outbox (event_id, channel, next_attempt_at, created_at) "
                 "VALUES (?, ?, ?, ?)",
                 [first, f"old-{n}", created, created],
@@ -280,12 +283,12 @@ def test_an_unexpected_error_is_one_line_and_fails_for_good_once_clearly_not_tra
     config = make_config(serve_feeds(httpserver))
     with Monitor(config, Environment(), db_path, notifiers={"console": broken}, clock=clock) as m:
         m.poll(deliver=False)
-        rows = len(m.store.query("SELECT id FROM outbox"))
+        rows = len(query(m.store, "SELECT id FROM outbox"))
         for _ in range(6):  # the outbox retries with backoff: move the clock past each wait
             m.deliver()
             clock.advance(7200)
         assert statuses(m) == Counter({"failed": rows})
-        reasons = {r["last_error"] for r in m.store.query("SELECT last_error FROM outbox")}
+        reasons = {r["last_error"] for r in query(m.store, "SELECT last_error FROM outbox")}
     assert reasons == {"unexpected ValueError: unknown url type: 'hxxp'"}
     assert "Traceback" not in caplog.text
     assert all(r.exc_info is None for r in caplog.records if r.levelno >= logging.WARNING)

@@ -19,6 +19,7 @@ from monitor.notify.slack import SlackNotifier, SlackWebhookNotifier
 from tests.conftest import make_config, rss
 from tests.fakes.slack_server import FakeSlack
 from tests.notify.stories import serve_feeds
+from tests.sql import query
 
 EVIL = "<!channel> Ford held talks with Xiaomi @here <http://evil.example|click> & <@U123>"
 WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -166,7 +167,7 @@ def test_webhook_mode_quotes_the_claim(
     with Monitor(config, env, db_path) as monitor:
         assert isinstance(monitor.notifiers["slack"], SlackWebhookNotifier)
         summary = monitor.poll()
-        denials = monitor.store.query("SELECT count(*) AS n FROM events WHERE kind = 'denial'")
+        denials = query(monitor.store, "SELECT count(*) AS n FROM events WHERE kind = 'denial'")
     posts = slack.webhook_posts
     assert summary.delivery.sent == len(posts) >= 8
     quoted = [p for p in posts if "In answer to the claim" in str(p["blocks"])]
@@ -239,7 +240,7 @@ def test_blocks_slack_refuses_do_not_fail_the_alert_for_good(
             m.poll(deliver=False)
             slack.fail_next("chat.postMessage", error="invalid_blocks")
             delivery = m.deliver()
-            failed = m.store.query("SELECT id FROM outbox WHERE status = 'failed'")
+            failed = query(m.store, "SELECT id FROM outbox WHERE status = 'failed'")
         refused, again = slack.calls_to("chat.postMessage")[:2]
     assert not failed and delivery.sent >= 1
     assert refused.params.get("blocks") and not again.params.get("blocks")

@@ -1,0 +1,30 @@
+"""The store: every statement monitor runs against its database, behind named methods.
+
+One module per concern (sources, items, stories, events and the outbox, digests, status);
+`Store` joins them over one connection. No module outside this package writes SQL.
+"""
+
+from __future__ import annotations
+
+from .base import SCHEMA_VERSION, iso, parse_iso
+from .digests import DigestsStore
+from .events import EventsStore
+from .items import ItemsStore
+from .sources import SourcesStore
+from .status import StatusStore, database_bytes, probe_writable, read_counts
+from .stories import StoriesStore, StoryRow
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Store",
+    "StoryRow",
+    "database_bytes",
+    "iso",
+    "parse_iso",
+    "probe_writable",
+    "read_counts",
+]
+
+
+class Store(SourcesStore, ItemsStore, StoriesStore, EventsStore, DigestsStore, StatusStore):
+    """The database. Open one per process; use `transaction()` for each unit of work."""

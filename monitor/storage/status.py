@@ -1,0 +1,97 @@
+"""What `status`, `/metrics` and `/readyz` read: counts, on the daemon's connection or on
+a short-lived one of their own, so that a probe never waits behind a poll's transaction."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from .base import StoreBase
+from .events import _marks
+
+__all__ = ["StatusStore", "database_bytes", "probe_writable", "read_counts"]
+
+
+class StatusStore(StoreBase):
+    def outbox_by_status(self) -> dict[str, int]:
+        return {
+            r["status"]: int(r["n"])
+            for r in self._rows("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        }
+
+    def outbox_waiting_summary(self, channels: Sequence[str]) -> dict[str, Any]:
+        """Alerts not yet delivered: for the configured channels, how many and since when;
+        and how many wait for a channel no longer configured (never delivered)."""
+        rows = self._rows(
+            f"SELECT channel IN ({_marks(channels)}) AS configured, count(*) AS n, "
+            "min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending') "
+            "GROUP BY 1",
+            channels,
+        )
+        pending = next((r for r in rows if r["configured"]), None)
+        return {
+            "n": int(pending["n"]) if pending else 0,
+            "oldest": pending["oldest"] if pending else None,
+            "orphaned": sum(int(r["n"]) for r in rows if not r["configured"]),
+        }
+
+    def recent_failures(self, limit: int = 5) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT channel, event_id, last_error FROM outbox WHERE status = 'failed' "
+            "ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
+
+    def totals(self) -> dict[str, int]:
+        row = self._rows(
+            "SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM stories) AS "
+            "stories, (SELECT count(*) FROM stories WHERE kind = 'claim') AS claims, "
+            "(SELECT count(*) FROM events) AS events"
+        )[0]
+        return {k: int(v) for k, v in row.items()}
+
+
+def database_bytes(path: str) -> int:
+    """The size of the database file and its write-ahead log."""
+    return sum(os.path.getsize(p) for p in (path, f"{path}-wal") if os.path.exists(p))
+
+
+def probe_writable(path: str) -> None:
+    """A write transaction on a connection of its own, rolled back: raises sqlite3.Error
+    if the file does not take writes. A poll's transaction on the daemon's connection
+    holds it up for at most the 5 s timeout."""
+    with closing(sqlite3.connect(path, timeout=5, isolation_level=None)) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "UPDATE sources SET items_seen = items_seen "
+            "WHERE rowid = (SELECT min(rowid) FROM sources)"
+        )
+        conn.execute("ROLLBACK")
+
+
+def read_counts(path: str) -> dict[str, Any]:
+    """The counts /metrics exports, read through a read-only connection (raises
+    sqlite3.Error when the database cannot be read)."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
+        conn.row_factory = sqlite3.Row
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            return [dict(r) for r in conn.execute(sql).fetchall()]
+
+        return {
+            "events": {
+                r["kind"]: r["n"]
+                for r in rows("SELECT kind, count(*) AS n FROM events GROUP BY kind")
+            },
+            "outbox": [
+                (r["channel"], r["status"], r["n"])
+                for r in rows("SELECT channel, status, count(*) AS n FROM outbox GROUP BY 1, 2")
+            ],
+            "sources": rows("SELECT * FROM sources"),
+            "items": rows("SELECT count(*) AS n FROM items")[0]["n"],
+        }

@@ -1,0 +1,21 @@
+"""Raw SQL for tests only: to look inside the database, or to put it in a state that is
+hard to reach otherwise (a crash half-way, an old row). The product's code goes through
+the store's named methods; `tests/test_store.py` checks that no module outside
+`monitor/storage/` writes SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from monitor.storage import Store
+
+
+def query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    return store._rows(sql, params)
+
+
+def execute(store: Store, sql: str, params: Sequence[Any] = ()) -> int:
+    """Run one statement in its own transaction; return the rows it changed."""
+    with store.lock:
+        return store.conn.execute(sql, params).rowcount
