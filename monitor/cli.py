@@ -32,8 +32,14 @@ def _config_path(value: str | None) -> Path:
     return Path(value or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG_PATH)
 
 
-def _db_path(value: str | None) -> Path:
-    return Path(value or os.environ.get("MONITOR_DB") or DEFAULT_DB_PATH)
+def _db_path(value: str | None) -> str:
+    """--db, else $MONITOR_DATABASE_URL (a postgresql:// URL), else $MONITOR_DB (a file)."""
+    return str(
+        value
+        or os.environ.get("MONITOR_DATABASE_URL")
+        or os.environ.get("MONITOR_DB")
+        or DEFAULT_DB_PATH
+    )
 
 
 def _scrub(text: str) -> str:
@@ -62,8 +68,9 @@ def common_options(func: F) -> F:
     @click.option(
         "--db",
         "db_path",
-        metavar="PATH",
-        help="SQLite database [default: $MONITOR_DB or ./monitor.db].",
+        metavar="PATH|URL",
+        help="SQLite file or postgresql:// URL "
+        "[default: $MONITOR_DATABASE_URL, $MONITOR_DB or ./monitor.db].",
     )
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -90,7 +97,7 @@ def _open(
     env = load_environment()
     config = load_config(_config_path(config_path))
     path = _db_path(db_path)
-    if existing and not path.exists():
+    if existing and "://" not in path and not Path(path).exists():
         raise ConfigError(
             f"no database at {path} (check --db or MONITOR_DB; `monitor run` or "
             "`monitor poll` creates one)"

@@ -1,7 +1,9 @@
-"""One daemon per database: an exclusive lock on a file beside it (monitor.db.lock).
+"""One daemon per database: an exclusive lock on a file beside it (monitor.db.lock), or on
+Postgres a session advisory lock (storage/postgres.py).
 
 flock is released by the kernel when the process ends, however it ends, so a crash
-never leaves a stale lock behind; the file only names the holder's pid.
+never leaves a stale lock behind; the file only names the holder's pid. Postgres
+releases an advisory lock when its connection ends, likewise.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import IO
 
 from .errors import AlreadyRunningError, StoreError
+from .storage import postgres
+from .storage.base import is_postgres
 
 __all__ = ["DatabaseLock", "lock_holder"]
 
@@ -23,8 +27,16 @@ class DatabaseLock:
         self.db_path = db_path
         self.path = Path(f"{db_path}.lock")
         self._file: IO[str] | None = None
+        self._advisory = postgres.DaemonLock(db_path) if is_postgres(db_path) else None
 
     def acquire(self) -> None:
+        if self._advisory is not None:
+            if not self._advisory.acquire():
+                raise AlreadyRunningError(
+                    f"another monitor daemon is already running on {postgres.redact(self.db_path)};"
+                    " stop it first, or use another database"
+                )
+            return
         try:
             handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
         except OSError as exc:  # another user's file, a directory, a read-only disk
@@ -47,6 +59,8 @@ class DatabaseLock:
         self._file = handle
 
     def release(self) -> None:
+        if self._advisory is not None:
+            self._advisory.release()
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
@@ -55,6 +69,8 @@ class DatabaseLock:
 
 def lock_holder(db_path: str) -> str | None:
     """'pid N' if a daemon holds the database's lock, else None (for `monitor status`)."""
+    if is_postgres(db_path):
+        return postgres.daemon_holder(db_path)
     path = Path(f"{db_path}.lock")
     if not path.exists():
         return None

@@ -9,7 +9,6 @@ own read-only connection, so a scrape never waits for a poll's transaction.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, disable_cre
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from .errors import StoreError
 from .models import EventKind
 from .storage import database_bytes, parse_iso, read_counts
 
@@ -77,8 +77,8 @@ class DatabaseCollector(Collector):
         )
         try:
             metrics = list(self._read())
-        except sqlite3.Error as exc:
-            log.warning("metrics: cannot read the database %s: %s", self.db_path, exc)
+        except StoreError as exc:
+            log.warning("metrics: %s", exc)
             up.add_metric([], 0)
             yield up
             return

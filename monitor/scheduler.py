@@ -333,7 +333,7 @@ class Daemon:
                     "monitor running: %d sources, alerts to %s, database %s",
                     len(self.monitor.config.sources),
                     ", ".join(self.monitor.notifiers),
-                    self.monitor.store.path,
+                    self.monitor.store.display,
                 )
                 self._wait_for_stop()
             finished = self._shutdown()

@@ -80,7 +80,7 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
     waiting = store.outbox_waiting_summary(list(monitor.notifiers))
     oldest = waiting["oldest"]
     report = {
-        "database": store.path,
+        "database": store.display,
         "database_bytes": database_bytes(store.path),
         "daemon": lock_holder(store.path),
         "channels": list(monitor.notifiers),

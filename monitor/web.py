@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -21,7 +20,7 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .config import Config
-from .errors import ConfigError, MonitorError
+from .errors import ConfigError, MonitorError, StoreError
 from .metrics import Metrics
 from .models import SourceState, utcnow
 from .sources import SourceContext, skip_reason
@@ -131,8 +130,8 @@ def check_database(path: str) -> dict[str, Any]:
     poll's transaction on the daemon's connection cannot hold the probe up for long)."""
     try:
         probe_writable(path)
-    except sqlite3.Error as exc:
-        return check(False, f"not writable: {exc}")
+    except StoreError as exc:
+        return check(False, str(exc))
     return check(True, "writable")
 
 

@@ -98,3 +98,8 @@ def threaded_httpserver() -> Iterator[Any]:
     finally:
         server.clear()
         server.stop()
+
+
+from tests.pg import db_target, pg_cluster  # noqa: E402  (fixtures for both backends)
+
+__all__ = ["db_target", "pg_cluster"]

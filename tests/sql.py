@@ -16,6 +16,6 @@ def query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[dict[str, 
 
 
 def execute(store: Store, sql: str, params: Sequence[Any] = ()) -> int:
-    """Run one statement in its own transaction; return the rows it changed."""
-    with store.lock:
-        return store.conn.execute(sql, params).rowcount
+    """Run one statement (in its own transaction unless one is open); the rows it changed.
+    Written with ? placeholders, as the store's own statements, on either backend."""
+    return int(store._write(sql, params).rowcount)

@@ -18,6 +18,13 @@ from monitor.notify.console import ConsoleNotifier
 from tests.conftest import make_config, rss
 from tests.sql import query
 
+
+@pytest.fixture
+def db_path(db_target: str) -> str:
+    """This module runs on both backends: SQLite and Postgres."""
+    return db_target
+
+
 CLAIM_TEXT = (
     "Ford has held talks with Xiaomi about a joint venture to build electric vehicles "
     "in the US, according to four people familiar with the matter."

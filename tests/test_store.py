@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from monitor.storage import Store
 from monitor.storage.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
@@ -15,9 +17,13 @@ from tests.sql import execute, query
 OPEN = "import sys; from monitor.storage import Store; Store(sys.argv[1]).close()"
 
 
-def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+def test_processes_opening_a_new_database_at_once_migrate_it_once(
+    tmp_path: Path, db_target: str, request: pytest.FixtureRequest
+) -> None:
     for attempt in range(3):
-        db = tmp_path / f"race{attempt}.db"
+        db = tmp_path / f"race{attempt}.db" if attempt or "://" not in db_target else db_target
+        if "://" in db_target and attempt:
+            db = request.getfixturevalue("pg_cluster").new_database()
         procs = [
             subprocess.Popen(
                 [sys.executable, "-c", OPEN, str(db)], stderr=subprocess.PIPE, text=True
@@ -27,13 +33,13 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path
         errors = [p.communicate(timeout=60)[1] for p in procs]
         assert all(p.returncode == 0 for p in procs), errors
         store = Store(db)
-        version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+        version = store._version()
         store.close()
         assert version == SCHEMA_VERSION
 
 
-def test_a_savepoint_undoes_only_its_own_work(tmp_path: Path) -> None:
-    store = Store(tmp_path / "m.db")
+def test_a_savepoint_undoes_only_its_own_work(db_target: str) -> None:
+    store = Store(db_target)
     store.ensure_sources([("a", "feed", "https://a.example/")])
     with store.transaction():
         execute(store, "UPDATE sources SET items_seen = 1")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from monitor.app import Monitor
@@ -15,6 +16,13 @@ from monitor.config import Environment
 from monitor.notify.console import ConsoleNotifier
 from tests.conftest import make_config, rss
 from tests.sql import query
+
+
+@pytest.fixture
+def db_path(db_target: str) -> str:
+    """This module runs on both backends: SQLite and Postgres."""
+    return db_target
+
 
 TALKS = "Ford held talks with Xiaomi on US electric vehicle venture"
 TALKS_BODY = (
@@ -163,11 +171,11 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
     out = io.StringIO()
     with _open(room, db_path, out, [official]) as monitor:
         monitor.poll()
-        status = [query(monitor.store, "SELECT status FROM stories")[0]["status"]]
+        status = [query(monitor.store, "SELECT status FROM stories ORDER BY id")[0]["status"]]
         for feed in "bcd":
             room.publish(feed, f"{TALKS} - report", TALKS_BODY)
         monitor.poll()
-        status.append(query(monitor.store, "SELECT status FROM stories")[0]["status"])
+        status.append(query(monitor.store, "SELECT status FROM stories ORDER BY id")[0]["status"])
         ford_items.append(
             {
                 "title": "Statement: reports of talks with Xiaomi are false",
@@ -176,7 +184,7 @@ def test_status_moves_reported_spreading_denied_and_official_outranks_press(
             }
         )
         monitor.poll()
-        status.append(query(monitor.store, "SELECT status FROM stories")[0]["status"])
+        status.append(query(monitor.store, "SELECT status FROM stories ORDER BY id")[0]["status"])
         # A later third-party report that Ford confirmed does not outrank its own channel.
         room.publish("e", "Ford confirms talks with Xiaomi on US EV venture, blog says")
         monitor.poll()

@@ -1,11 +1,15 @@
 """The connection, transactions and migrations that every part of the store shares.
 
-sqlite3 errors become StoreError naming the step. The statements themselves live in the
-modules beside this one, one per concern; no module outside `storage/` writes SQL.
+Two backends behind the same methods: SQLite (the embedded default, a file path) and
+Postgres (a `postgresql://` URL, through psycopg 3). The statements in the modules beside
+this one are written once, in the SQL both understand, with `?` placeholders;
+`postgres.py` adapts the few spellings that differ. Database errors become StoreError
+naming the step. No module outside `storage/` writes SQL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,9 +21,10 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import StoreError
+from . import postgres
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "StoreBase", "iso", "parse_iso"]
+__all__ = ["SCHEMA_VERSION", "StoreBase", "is_postgres", "iso", "parse_iso"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -35,18 +40,35 @@ def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def is_postgres(target: str | Path) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
 class StoreBase:
     """The database. Open one per process; use `transaction()` for each unit of work."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
+    def __init__(self, target: str | Path) -> None:
+        self.path = str(target)
+        self.postgres = is_postgres(target)
+        # What logs and `status` may show: a URL without its password.
+        self.display = postgres.redact(self.path) if self.postgres else self.path
         # One connection, shared by the daemon's threads: every use holds this lock.
         self.lock = threading.RLock()
+        self._errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+        if self.postgres:
+            self._errors = postgres.errors()
+            try:
+                self.conn: Any = postgres.connect(self.path)
+            except self._errors as exc:
+                raise StoreError(f"cannot open database {self.display}: {exc}") from exc
+            self._migrate()
+            return
         try:
             conn = sqlite3.connect(
                 self.path, timeout=30, check_same_thread=False, isolation_level=None
             )
             self.db = sqlite_utils.Database(conn)
+            self.conn = conn
             if self.path != ":memory:":
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -55,55 +77,72 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
-
     def close(self) -> None:
         with self.lock:
             self.conn.close()
 
+    def abandon(self) -> None:
+        """Close at once, as the process exits with work in flight: a commit in progress
+        may finish (up to a second); any other transaction never commits."""
+        if self.lock.acquire(timeout=1.0):
+            self.conn.close()
+
+    def _version(self) -> int:
+        if self.postgres:
+            return postgres.schema_version(self.conn)
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self._version()
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"database {self.path} has schema {version}, newer than this monitor "
+                f"database {self.display} has schema {version}, newer than this monitor "
                 f"({SCHEMA_VERSION}): upgrade monitor"
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction(f"migrating to schema {step}"):
+                if self.postgres:
+                    postgres.lock_migrations(self.conn)
                 # Read again inside the write lock: another process may have just done it.
-                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= step:
+                if self._version() >= step:
                     continue
                 for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
-                        self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {step}")
+                        self.conn.execute(postgres.ddl(statement) if self.postgres else statement)
+                if self.postgres:
+                    postgres.set_schema_version(self.conn, step)
+                else:
+                    self.conn.execute(f"PRAGMA user_version = {step}")
 
     @contextmanager
     def transaction(self, doing: str = "writing") -> Iterator[None]:
-        """One write transaction (BEGIN IMMEDIATE), committed on success."""
+        """One write transaction, committed on success. On SQLite it takes the write lock
+        at once (BEGIN IMMEDIATE), so two processes never deadlock on an upgrade."""
         with self.lock:
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
+                self.conn.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
+            except self._errors as exc:
                 raise StoreError(f"while {doing}: {exc}") from exc
             try:
                 yield
-            except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
+            except self._errors as exc:
+                self._rollback()
                 raise StoreError(f"while {doing}: {exc}") from exc
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:  # a full disk or an I/O error at the last step
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+            except self._errors as exc:  # a full disk or an I/O error at the last step
+                self._rollback()
                 raise StoreError(f"while {doing}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        # Nothing to roll back (SQLite ended it itself), or the connection is gone.
+        with contextlib.suppress(*self._errors):
+            self.conn.execute("ROLLBACK")
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -112,39 +151,46 @@ class StoreBase:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO unit")
-            self.conn.execute("RELEASE unit")
+            self.conn.execute("ROLLBACK TO SAVEPOINT unit")
+            self.conn.execute("RELEASE SAVEPOINT unit")
             raise
-        self.conn.execute("RELEASE unit")
-
-    def abandon(self) -> None:
-        """Close at once, as the process exits with work in flight: a commit in progress
-        may finish (up to a second); any other transaction never commits."""
-        if self.lock.acquire(timeout=1.0):
-            self.conn.close()
+        self.conn.execute("RELEASE SAVEPOINT unit")
 
     # -- for the modules of this package only ------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        return postgres.dml(sql) if self.postgres else sql
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Read: every row as a dict."""
         with self.lock:
             try:
+                if self.postgres:
+                    return postgres.rows(self.conn, self._sql(sql), params)
                 return list(self.db.query(sql, params))
-            except sqlite3.Error as exc:
+            except self._errors as exc:
                 raise StoreError(f"while reading: {exc}") from exc
 
-    def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        """One statement, inside the caller's transaction."""
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """One statement, inside the caller's transaction; the cursor (rows as tuples)."""
         with self.lock:
-            return self.conn.execute(sql, params)
+            return self.conn.execute(self._sql(sql), params)
 
-    def _insert(
-        self, table: str, row: dict[str, Any], *, or_ignore: bool = False
-    ) -> sqlite3.Cursor:
-        """INSERT one row given as {column: value}; column names come from our code."""
+    def _write_many(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        with self.lock:
+            if self.postgres:
+                with self.conn.cursor() as cursor:
+                    cursor.executemany(self._sql(sql), params)
+            else:
+                self.conn.executemany(sql, params)
+
+    def _insert(self, table: str, row: dict[str, Any], *, or_ignore: bool = False) -> int | None:
+        """INSERT one row given as {column: value} (column names come from our code);
+        its id, or None when `or_ignore` and the row was already there."""
         columns = ", ".join(row)
         marks = ", ".join("?" * len(row))
         verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
-        return self.conn.execute(
-            f"{verb} INTO {table} ({columns}) VALUES ({marks})", tuple(row.values())
-        )
+        found = self._write(
+            f"{verb} INTO {table} ({columns}) VALUES ({marks}) RETURNING id", tuple(row.values())
+        ).fetchone()
+        return int(found[0]) if found else None

@@ -31,11 +31,10 @@ class EventsStore(StoreBase):
 
     def insert_event(self, row: dict[str, Any], channels: Sequence[str], now: str) -> int | None:
         """Write an event and one outbox row per channel; None if it already exists."""
-        cursor = self._insert("events", row, or_ignore=True)
-        if cursor.rowcount == 0:
+        event_id = self._insert("events", row, or_ignore=True)
+        if event_id is None:
             return None
-        event_id = int(cursor.lastrowid or 0)
-        self.conn.executemany(
+        self._write_many(
             "INSERT OR IGNORE INTO outbox (event_id, channel, next_attempt_at, created_at) "
             "VALUES (?, ?, ?, ?)",
             [(event_id, channel, now, now) for channel in channels],

@@ -22,9 +22,8 @@ class ItemsStore(StoreBase):
         return found
 
     def insert_item(self, row: dict[str, Any], companies: Iterable[str]) -> int:
-        cursor = self._insert("items", row)
-        item_id = int(cursor.lastrowid or 0)
-        self.conn.executemany(
+        item_id = self._insert("items", row) or 0
+        self._write_many(
             "INSERT OR IGNORE INTO mentions (item_id, company) VALUES (?, ?)",
             [(item_id, company) for company in companies],
         )

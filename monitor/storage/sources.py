@@ -19,7 +19,7 @@ class SourcesStore(StoreBase):
     def ensure_sources(self, sources: Iterable[tuple[str, str, str | None]]) -> None:
         """Register configured sources (name, kind, url); existing state is kept."""
         with self.transaction("registering sources"):
-            self.conn.executemany(
+            self._write_many(
                 "INSERT INTO sources (name, kind, url) VALUES (?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, url = excluded.url",
                 list(sources),

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from .base import StoreBase
+from ..errors import StoreError
+from . import postgres
+from .base import StoreBase, is_postgres
 from .events import _marks
 
 __all__ = ["StatusStore", "database_bytes", "probe_writable", "read_counts"]
@@ -55,43 +57,74 @@ class StatusStore(StoreBase):
         return {k: int(v) for k, v in row.items()}
 
 
-def database_bytes(path: str) -> int:
-    """The size of the database file and its write-ahead log."""
-    return sum(os.path.getsize(p) for p in (path, f"{path}-wal") if os.path.exists(p))
+def database_bytes(target: str) -> int:
+    """The size of the database: its file and write-ahead log, or on Postgres the
+    database's size on the server."""
+    if is_postgres(target):
+        with closing(postgres.connect(target)) as conn:
+            return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+    return sum(os.path.getsize(p) for p in (target, f"{target}-wal") if os.path.exists(p))
 
 
-def probe_writable(path: str) -> None:
-    """A write transaction on a connection of its own, rolled back: raises sqlite3.Error
-    if the file does not take writes. A poll's transaction on the daemon's connection
+_PROBE = "UPDATE sources SET items_seen = items_seen WHERE name = (SELECT min(name) FROM sources)"
+
+
+def _errors(target: str) -> tuple[type[Exception], ...]:
+    return postgres.errors() if is_postgres(target) else (sqlite3.Error,)
+
+
+def probe_writable(target: str) -> None:
+    """A write transaction on a connection of its own, rolled back: raises StoreError if
+    the database does not take writes. A poll's transaction on the daemon's connection
     holds it up for at most the 5 s timeout."""
-    with closing(sqlite3.connect(path, timeout=5, isolation_level=None)) as conn:
+    try:
+        _probe(target)
+    except _errors(target) as exc:
+        raise StoreError(f"not writable: {exc}") from exc
+
+
+def _probe(target: str) -> None:
+    if is_postgres(target):
+        with closing(postgres.connect(target)) as conn:
+            conn.execute("SET statement_timeout = 5000")
+            conn.execute("BEGIN")
+            conn.execute(_PROBE)
+            conn.execute("ROLLBACK")
+        return
+    with closing(sqlite3.connect(target, timeout=5, isolation_level=None)) as conn:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute(
-            "UPDATE sources SET items_seen = items_seen "
-            "WHERE rowid = (SELECT min(rowid) FROM sources)"
-        )
+        conn.execute(_PROBE)
         conn.execute("ROLLBACK")
 
 
-def read_counts(path: str) -> dict[str, Any]:
-    """The counts /metrics exports, read through a read-only connection (raises
-    sqlite3.Error when the database cannot be read)."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+def read_counts(target: str) -> dict[str, Any]:
+    """The counts /metrics exports, read through a connection of its own (read-only on
+    SQLite). Raises StoreError when the database cannot be read."""
+    try:
+        return _read_counts(target)
+    except _errors(target) as exc:
+        raise StoreError(f"cannot read the database: {exc}") from exc
+
+
+def _read_counts(target: str) -> dict[str, Any]:
+    if is_postgres(target):
+        with closing(postgres.connect(target)) as conn:
+            return _counts(lambda sql: postgres.rows(conn, sql, ()))
+    uri = Path(target).resolve().as_uri() + "?mode=ro"
     with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
         conn.row_factory = sqlite3.Row
+        return _counts(lambda sql: [dict(r) for r in conn.execute(sql).fetchall()])
 
-        def rows(sql: str) -> list[dict[str, Any]]:
-            return [dict(r) for r in conn.execute(sql).fetchall()]
 
-        return {
-            "events": {
-                r["kind"]: r["n"]
-                for r in rows("SELECT kind, count(*) AS n FROM events GROUP BY kind")
-            },
-            "outbox": [
-                (r["channel"], r["status"], r["n"])
-                for r in rows("SELECT channel, status, count(*) AS n FROM outbox GROUP BY 1, 2")
-            ],
-            "sources": rows("SELECT * FROM sources"),
-            "items": rows("SELECT count(*) AS n FROM items")[0]["n"],
-        }
+def _counts(rows: Callable[[str], list[dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        "events": {
+            r["kind"]: r["n"] for r in rows("SELECT kind, count(*) AS n FROM events GROUP BY kind")
+        },
+        "outbox": [
+            (r["channel"], r["status"], r["n"])
+            for r in rows("SELECT channel, status, count(*) AS n FROM outbox GROUP BY 1, 2")
+        ],
+        "sources": rows("SELECT * FROM sources"),
+        "items": rows("SELECT count(*) AS n FROM items")[0]["n"],
+    }

@@ -85,13 +85,12 @@ class StoriesStore(StoreBase):
         return cursor.rowcount
 
     def insert_story(self, row: dict[str, Any], bands: Sequence[int]) -> int:
-        cursor = self._insert("stories", row)
-        story_id = int(cursor.lastrowid or 0)
+        story_id = self._insert("stories", row) or 0
         self.add_story_bands(story_id, bands)
         return story_id
 
     def add_story_bands(self, story_id: int, bands: Sequence[int]) -> None:
-        self.conn.executemany(
+        self._write_many(
             "INSERT OR IGNORE INTO story_bands (band, story_id) VALUES (?, ?)",
             [(band, story_id) for band in bands],
         )
@@ -152,9 +151,9 @@ class StoriesStore(StoreBase):
         the most widely carried first."""
         return self._rows(
             """SELECT s.* FROM stories s WHERE s.last_seen >= ? AND s.kind != 'claim'
-               AND s.answers_story_id IS NULL AND EXISTS (SELECT 1 FROM json_each(s.companies)
-               WHERE value = ?) ORDER BY s.outlet_count DESC, s.last_seen DESC LIMIT ?""",
-            [since, company, limit],
+               AND s.answers_story_id IS NULL AND s.companies LIKE ?
+               ORDER BY s.outlet_count DESC, s.last_seen DESC LIMIT ?""",
+            [since, f'%"{company}"%', limit],
         )
 
 

@@ -23,6 +23,12 @@ from tests.notify.stories import serve_feeds
 from tests.sql import execute, query
 
 
+@pytest.fixture
+def db_path(db_target: str) -> str:
+    """This module runs on both backends: SQLite and Postgres."""
+    return db_target
+
+
 class Clock:
     """The outbox's idea of now, moved by the test instead of waited for."""
 
