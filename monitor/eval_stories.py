@@ -47,6 +47,7 @@ class ClusterScores:
     clusters: int
     answers_linked: int  # denials and confirmations answering a claim of their own event
     answers: int
+    answerable: int  # ... of which the event has a claim among the rows (a link is possible)
 
 
 def _year_offset(cluster: str) -> timedelta:
@@ -111,6 +112,7 @@ def score_clusters(
         clusters=len({r["cluster"] for r in claims}),
         answers_linked=linked,
         answers=len(answers),
+        answerable=sum(1 for r in answers if r["cluster"] in {c["cluster"] for c in claims}),
     )
 
 
@@ -127,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{name}, {when}: {s.claims} claims in {s.clusters} events: pairwise precision "
                 f"{s.precision:.3f}, recall {s.recall:.3f}; denials and confirmations answering "
-                f"a claim of their own event: {s.answers_linked} of {s.answers}"
+                f"a claim of their own event: {s.answers_linked} of {s.answers} "
+                f"({s.answerable} of whose events have a claim here)"
             )
     return 0
 

@@ -74,6 +74,10 @@ QUESTION_OPENER = re.compile(
 
 # A non-answer: declining, refusing or failing to comment, respond or be reached.
 NON_ANSWER = _rx(
+    # a policy of silence on rumours: "does not comment on market speculation" (first, so
+    # that the rumour it names is removed with it and never read as a denial)
+    r"\b(?:not|never|n't|no)\s+comment(?:ing|s)?\s+on\s+(?:any\s+|the\s+)?(?:market\s+)?"
+    r"(?:rumou?rs?|speculation)\b|\bpolicy\s+(?:of|on)\s+not\s+commenting\b",
     r"\b(?:declined|refused|decline|declines|refuses|declining|refusing)\s+to\s+(?:make\s+any\s+)?"
     r"(?:comment|elaborate|discuss|respond|say\s+more)\b|"
     r"\bno\s+(?:immediate\s+)?comment\b|"
@@ -95,7 +99,8 @@ NOT_DENIED = _rx(
     r"\bneither\s+(?:confirm\w*|den\w+)\s+nor\s+(?:confirm\w*|den\w+)|"
     r"\bconfirm\s+or\s+deny\b|"
     r"\bno\s+(?:final\s+)?decision\s+(?:has|had)\s+(?:yet\s+)?been\s+(?:made|taken)\b|"
-    r"未有否[认認]|没有否认|沒有否認|并未否认|並未否認|未否[认認]",
+    r"\bnot\s+denying\b|未有否[认認]|没有?否认|沒有?否認|并未否认|並未否認|并没否认|並沒否認|"
+    r"未否[认認]",
 )
 # A ruling, or a company refusing a customer: "denies" with no report in sight.
 LEGAL_OBJECT = (
@@ -190,6 +195,9 @@ DENIAL_STRONG = _rx(
     r"waves?|waved)\s+(?:off|away)\b|\brebuff(?:s|ed)?\b|\bdistanc(?:es|ed|ing)\s+"
     r"(?:itself|himself|herself|themselves)\s+from\b|\bretract\w*\b|\baccus\w+\s+[^.;]{0,30}?"
     r"\bof\s+(?:lying|fabricat\w+)",
+    # a colloquial Chinese dismissal: "no such thing", "nonsense", "baseless", ": fake"
+    r"没有的事|沒有的事|没有?这回事|沒有?這回事|胡说八道|胡說八道|毫无依据|毫無依據|"
+    r"[：:“「]\s*假的",
 )
 # Negated plans and talks: a denial when the company says so, a claim when sources do.
 DENIAL_NEGATED = _rx(
