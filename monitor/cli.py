@@ -93,11 +93,12 @@ def _open(
     """The monitor on its database. `existing`: a command that only reads (status,
     sources, digest) never creates a database where a mistyped --db points."""
     from .app import Monitor
+    from .storage import is_postgres
 
     env = load_environment()
     config = load_config(_config_path(config_path))
     path = _db_path(db_path)
-    if existing and "://" not in path and not Path(path).exists():
+    if existing and not is_postgres(path) and not Path(path).exists():
         raise ConfigError(
             f"no database at {path} (check --db or MONITOR_DB; `monitor run` or "
             "`monitor poll` creates one)"

@@ -18,7 +18,7 @@ from prometheus_client.registry import Collector
 
 from .errors import StoreError
 from .models import EventKind
-from .storage import database_bytes, parse_iso, read_counts
+from .storage import parse_iso, read_counts
 
 __all__ = ["DatabaseCollector", "Metrics"]
 
@@ -124,7 +124,7 @@ class DatabaseCollector(Collector):
         items.add_metric([], counts["items"])
         yield items
         size = GaugeMetricFamily("monitor_database_bytes", "Size of the database and its WAL.")
-        size.add_metric([], database_bytes(self.db_path))
+        size.add_metric([], counts["bytes"])
         yield size
 
     def _sources(self, rows: list[dict[str, Any]]) -> Iterator[Metric]:

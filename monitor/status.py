@@ -18,7 +18,7 @@ from .lock import lock_holder
 from .logs import Scrubber
 from .models import utcnow
 from .sources import skip_reason
-from .storage import database_bytes, iso, parse_iso
+from .storage import iso, parse_iso
 
 if TYPE_CHECKING:
     from .app import Monitor
@@ -81,7 +81,7 @@ def collect_status(monitor: Monitor) -> dict[str, Any]:
     oldest = waiting["oldest"]
     report = {
         "database": store.display,
-        "database_bytes": database_bytes(store.path),
+        "database_bytes": store.size_bytes(),
         "daemon": lock_holder(store.path),
         "channels": list(monitor.notifiers),
         "sources": sources,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.storage import Store
+from monitor.storage import Store, read_counts
 from monitor.storage.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 from tests.sql import execute, query
@@ -71,3 +71,16 @@ def test_no_sql_outside_the_storage_package() -> None:
         if SQL.search(line)
     ]
     assert offenders == []
+
+
+def test_size_and_counts_are_read_alike_on_both_backends(db_target: str) -> None:
+    """`status` asks the store for its size; /metrics reads counts and size through one
+    connection of its own. Both work on SQLite and on Postgres."""
+    store = Store(db_target)
+    store.ensure_sources([("a", "feed", "https://a.example/"), ("b", "feed", None)])
+    counts = read_counts(db_target)
+    size = store.size_bytes()
+    store.close()
+    assert size > 0 and counts["bytes"] > 0
+    assert [s["name"] for s in sorted(counts["sources"], key=lambda s: s["name"])] == ["a", "b"]
+    assert counts["items"] == 0 and counts["events"] == {} and counts["outbox"] == []

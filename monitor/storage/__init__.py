@@ -6,19 +6,19 @@ One module per concern (sources, items, stories, events and the outbox, digests,
 
 from __future__ import annotations
 
-from .base import SCHEMA_VERSION, iso, parse_iso
+from .base import SCHEMA_VERSION, is_postgres, iso, parse_iso
 from .digests import DigestsStore
 from .events import EventsStore
 from .items import ItemsStore
 from .sources import SourcesStore
-from .status import StatusStore, database_bytes, probe_writable, read_counts
+from .status import StatusStore, probe_writable, read_counts
 from .stories import StoriesStore, StoryRow
 
 __all__ = [
     "SCHEMA_VERSION",
     "Store",
     "StoryRow",
-    "database_bytes",
+    "is_postgres",
     "iso",
     "parse_iso",
     "probe_writable",

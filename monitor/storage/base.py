@@ -24,7 +24,7 @@ from ..errors import StoreError
 from . import postgres
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "StoreBase", "is_postgres", "iso", "parse_iso"]
+__all__ = ["SCHEMA_VERSION", "StoreBase", "driver_errors", "is_postgres", "iso", "parse_iso"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -44,6 +44,11 @@ def is_postgres(target: str | Path) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
+def driver_errors(target: str | Path) -> tuple[type[Exception], ...]:
+    """The exceptions the database driver of a target raises."""
+    return postgres.errors() if is_postgres(target) else (sqlite3.Error,)
+
+
 class StoreBase:
     """The database. Open one per process; use `transaction()` for each unit of work."""
 
@@ -54,9 +59,8 @@ class StoreBase:
         self.display = postgres.redact(self.path) if self.postgres else self.path
         # One connection, shared by the daemon's threads: every use holds this lock.
         self.lock = threading.RLock()
-        self._errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+        self._errors = driver_errors(target)
         if self.postgres:
-            self._errors = postgres.errors()
             try:
                 self.conn: Any = postgres.connect(self.path)
             except self._errors as exc:

@@ -12,10 +12,10 @@ from typing import Any
 
 from ..errors import StoreError
 from . import postgres
-from .base import StoreBase, is_postgres
+from .base import StoreBase, driver_errors, is_postgres
 from .events import _marks
 
-__all__ = ["StatusStore", "database_bytes", "probe_writable", "read_counts"]
+__all__ = ["StatusStore", "probe_writable", "read_counts"]
 
 
 class StatusStore(StoreBase):
@@ -56,21 +56,22 @@ class StatusStore(StoreBase):
         )[0]
         return {k: int(v) for k, v in row.items()}
 
+    def size_bytes(self) -> int:
+        """The database's size: its file and WAL, or on Postgres its size on the server."""
+        if self.postgres:
+            return int(self._rows(_SIZE)[0]["n"])
+        return _file_bytes(self.path)
 
-def database_bytes(target: str) -> int:
-    """The size of the database: its file and write-ahead log, or on Postgres the
-    database's size on the server."""
-    if is_postgres(target):
-        with closing(postgres.connect(target)) as conn:
-            return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
-    return sum(os.path.getsize(p) for p in (target, f"{target}-wal") if os.path.exists(p))
+
+_SIZE = "SELECT pg_database_size(current_database()) AS n"
+
+
+def _file_bytes(path: str) -> int:
+    """The size of a SQLite database: its file and its write-ahead log."""
+    return sum(os.path.getsize(p) for p in (path, f"{path}-wal") if os.path.exists(p))
 
 
 _PROBE = "UPDATE sources SET items_seen = items_seen WHERE name = (SELECT min(name) FROM sources)"
-
-
-def _errors(target: str) -> tuple[type[Exception], ...]:
-    return postgres.errors() if is_postgres(target) else (sqlite3.Error,)
 
 
 def probe_writable(target: str) -> None:
@@ -79,7 +80,7 @@ def probe_writable(target: str) -> None:
     holds it up for at most the 5 s timeout."""
     try:
         _probe(target)
-    except _errors(target) as exc:
+    except driver_errors(target) as exc:
         raise StoreError(f"not writable: {exc}") from exc
 
 
@@ -98,22 +99,24 @@ def _probe(target: str) -> None:
 
 
 def read_counts(target: str) -> dict[str, Any]:
-    """The counts /metrics exports, read through a connection of its own (read-only on
-    SQLite). Raises StoreError when the database cannot be read."""
+    """The counts and the size /metrics exports, read through one connection of its own
+    (read-only on SQLite). Raises StoreError when the database cannot be read."""
     try:
         return _read_counts(target)
-    except _errors(target) as exc:
+    except driver_errors(target) as exc:
         raise StoreError(f"cannot read the database: {exc}") from exc
 
 
 def _read_counts(target: str) -> dict[str, Any]:
     if is_postgres(target):
         with closing(postgres.connect(target)) as conn:
-            return _counts(lambda sql: postgres.rows(conn, sql, ()))
+            counts = _counts(lambda sql: postgres.rows(conn, sql, ()))
+            return counts | {"bytes": int(postgres.rows(conn, _SIZE, ())[0]["n"])}
     uri = Path(target).resolve().as_uri() + "?mode=ro"
     with closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
         conn.row_factory = sqlite3.Row
-        return _counts(lambda sql: [dict(r) for r in conn.execute(sql).fetchall()])
+        counts = _counts(lambda sql: [dict(r) for r in conn.execute(sql).fetchall()])
+    return counts | {"bytes": _file_bytes(target)}
 
 
 def _counts(rows: Callable[[str], list[dict[str, Any]]]) -> dict[str, Any]:
