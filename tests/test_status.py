@@ -164,16 +164,23 @@ def test_relative_times() -> None:
     assert _when(iso(now - timedelta(seconds=5)), now) == "5s ago"
 
 
-def test_monitor_sources_command(tmp_path: Path) -> None:
-    Store(tmp_path / "m.db").close()
-    result = subprocess.run(
-        [sys.executable, "-m", "monitor", "sources", "--db", str(tmp_path / "m.db")],
+def _monitor(*args: str, columns: int | None = None) -> subprocess.CompletedProcess[str]:
+    """`monitor ARGS` in a process of its own, its output piped (not a terminal), with an
+    environment that holds no secrets and, if given, a terminal width."""
+    env = {"PATH": "/usr/bin:/bin"} | ({"COLUMNS": str(columns)} if columns else {})
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "160"},
+        env=env,
     )
+
+
+def test_monitor_sources_command(tmp_path: Path) -> None:
+    Store(tmp_path / "m.db").close()
+    result = _monitor("sources", "--db", str(tmp_path / "m.db"), columns=160)
     assert result.returncode == 0, result.stderr
     assert "ford-media" in result.stdout and "official" in result.stdout
     assert "warning: X sources are skipped: X_BEARER_TOKEN is not set" in result.stdout
@@ -244,14 +251,7 @@ def test_through_a_pipe_nothing_is_cut_or_wrapped(tmp_path: Path) -> None:
     Store(tmp_path / "m.db").close()
     db = str(tmp_path / "m.db")
     for command in ("sources", "status"):
-        result = subprocess.run(
-            [sys.executable, "-m", "monitor", command, "--config", str(config), "--db", db],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin", "COLUMNS": "60"},
-        )
+        result = _monitor(command, "--config", str(config), "--db", db, columns=60)
         assert result.returncode == 0, result.stderr
         lines = [line for line in result.stdout.splitlines() if name in line]
         assert lines, result.stdout
@@ -263,14 +263,7 @@ def test_through_a_pipe_nothing_is_cut_or_wrapped(tmp_path: Path) -> None:
 def test_the_missing_x_token_is_said_once(tmp_path: Path) -> None:
     Store(tmp_path / "m.db").close()
     for command in ("status", "sources", "check-config"):
-        result = subprocess.run(
-            [sys.executable, "-m", "monitor", command, "--db", str(tmp_path / "m.db")],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-            env={"PATH": "/usr/bin:/bin"},
-        )
+        result = _monitor(command, "--db", str(tmp_path / "m.db"))
         assert result.returncode == 0, result.stderr
         said = (result.stdout + result.stderr).count("X_BEARER_TOKEN")
         assert said == 1, (command, result.stdout, result.stderr)
