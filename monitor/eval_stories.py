@@ -96,6 +96,7 @@ def score_clusters(
         tp += same_event and same_story
         fp += same_story and not same_event
         fn += same_event and not same_story
+    claimed_events = {r["cluster"] for r in claims}
     claim_story_events: dict[int, set[str]] = {}
     for row in claims:
         claim_story_events.setdefault(stories[row["id"]].id, set()).add(row["cluster"])
@@ -112,7 +113,7 @@ def score_clusters(
         clusters=len({r["cluster"] for r in claims}),
         answers_linked=linked,
         answers=len(answers),
-        answerable=sum(1 for r in answers if r["cluster"] in {c["cluster"] for c in claims}),
+        answerable=sum(1 for r in answers if r["cluster"] in claimed_events),
     )
 
 

@@ -44,6 +44,11 @@ def is_postgres(target: str | Path) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
+def in_list(values: Sequence[object]) -> str:
+    """Placeholders for an IN list; an empty list matches nothing."""
+    return ", ".join("?" * len(values)) or "NULL"
+
+
 def driver_errors(target: str | Path) -> tuple[type[Exception], ...]:
     """The exceptions the database driver of a target raises."""
     return postgres.errors() if is_postgres(target) else (sqlite3.Error,)

@@ -10,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .base import StoreBase
+from .base import StoreBase, in_list
 
 __all__ = ["EventsStore"]
-
-
-def _marks(values: Sequence[object]) -> str:
-    """Placeholders for an IN list; an empty list matches nothing."""
-    return ", ".join("?" * len(values)) or "NULL"
 
 
 class EventsStore(StoreBase):
@@ -66,7 +61,7 @@ class EventsStore(StoreBase):
         """Alerts of these channels not yet delivered (pending or in flight)."""
         rows = self._rows(
             "SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending') "
-            f"AND channel IN ({_marks(channels)})",
+            f"AND channel IN ({in_list(channels)})",
             channels,
         )
         return int(rows[0]["n"])
@@ -74,7 +69,7 @@ class EventsStore(StoreBase):
     def outbox_in_flight(self, channels: Sequence[str]) -> list[dict[str, Any]]:
         """Rows left in `sending`, oldest first."""
         return self._rows(
-            f"SELECT * FROM outbox WHERE status = 'sending' AND channel IN ({_marks(channels)}) "
+            f"SELECT * FROM outbox WHERE status = 'sending' AND channel IN ({in_list(channels)}) "
             "ORDER BY id",
             channels,
         )
@@ -83,7 +78,7 @@ class EventsStore(StoreBase):
         """Rows not yet delivered, in event order (due or not: the caller keeps the order)."""
         return self._rows(
             f"""SELECT * FROM outbox WHERE status IN ('pending', 'sending')
-                AND channel IN ({_marks(channels)}) ORDER BY event_id, id LIMIT ?""",
+                AND channel IN ({in_list(channels)}) ORDER BY event_id, id LIMIT ?""",
             [*channels, limit],
         )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from .base import StoreBase, iso
+from .base import StoreBase, in_list, iso
 
 __all__ = ["ItemsStore"]
 
@@ -16,7 +16,7 @@ class ItemsStore(StoreBase):
         found: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+            marks = in_list(chunk)
             rows = self._write(f"SELECT key FROM items WHERE key IN ({marks})", chunk)
             found.update(row[0] for row in rows)
         return found
@@ -89,7 +89,7 @@ class ItemsStore(StoreBase):
                     )
                 ]
                 if ids:
-                    marks = ",".join("?" * len(ids))
+                    marks = in_list(ids)
                     self._write(f"DELETE FROM mentions WHERE item_id IN ({marks})", ids)
                     self._write(f"DELETE FROM items WHERE id IN ({marks})", ids)
             total += len(ids)

@@ -12,8 +12,7 @@ from typing import Any
 
 from ..errors import StoreError
 from . import postgres
-from .base import StoreBase, driver_errors, is_postgres
-from .events import _marks
+from .base import StoreBase, driver_errors, in_list, is_postgres
 
 __all__ = ["StatusStore", "probe_writable", "read_counts"]
 
@@ -29,7 +28,7 @@ class StatusStore(StoreBase):
         """Alerts not yet delivered: for the configured channels, how many and since when;
         and how many wait for a channel no longer configured (never delivered)."""
         rows = self._rows(
-            f"SELECT channel IN ({_marks(channels)}) AS configured, count(*) AS n, "
+            f"SELECT channel IN ({in_list(channels)}) AS configured, count(*) AS n, "
             "min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending') "
             "GROUP BY 1",
             channels,

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import StoreError
-from .base import StoreBase, iso
+from .base import StoreBase, in_list, iso
 
 __all__ = ["StoriesStore", "StoryRow"]
 
@@ -37,7 +37,7 @@ class StoriesStore(StoreBase):
         that share the most (a true copy shares several; a chance collision one)."""
         if not bands:
             return []
-        marks = ",".join("?" * len(bands))
+        marks = in_list(bands)
         rows = self._write(
             f"""SELECT {_STORY_COLUMNS} FROM stories JOIN
                 (SELECT story_id, count(*) AS hits FROM story_bands WHERE band IN ({marks})
