@@ -64,8 +64,11 @@ class Notifier(Protocol):
 
     def send(self, alert: Alert, thread_ref: str | None) -> str: ...
 
-    def find(self, alert: Alert, thread_ref: str | None) -> str | None:
+    def find(
+        self, alert: Alert, thread_ref: str | None, since: datetime | None = None
+    ) -> str | None:
         """The reference of this alert if it already arrived (after a crash or a lost
         answer), finishing what its sending would have done (Slack: the root's status);
-        None if it did not, or if the channel cannot be read back."""
+        None if it did not, or if the channel cannot be read back. `since`: when it was
+        first handed to the channel (it cannot have arrived before)."""
         ...

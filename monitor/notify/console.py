@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from datetime import datetime
 from typing import TextIO
 
 from ..models import EventKind
@@ -60,5 +61,7 @@ class ConsoleNotifier:
             print(format_alert(alert, threaded=thread_ref is not None), file=stream, flush=True)
         return f"console:{alert.event_id}"
 
-    def find(self, alert: Alert, thread_ref: str | None) -> str | None:
+    def find(
+        self, alert: Alert, thread_ref: str | None, since: datetime | None = None
+    ) -> str | None:
         return None  # a line printed before a crash is gone: print it again

@@ -25,7 +25,7 @@ from typing import Any
 from ..config import Config
 from ..errors import DeliveryError, PermanentDeliveryError, UncertainDeliveryError
 from ..models import utcnow
-from ..storage import Store, iso
+from ..storage import Store, iso, parse_iso
 from . import Alert, Notifier
 from .alerts import load_alert
 
@@ -228,7 +228,7 @@ class Outbox:
         """Ask the channel whether this alert already arrived."""
         notifier = self.notifiers[row["channel"]]
         try:
-            return notifier.find(alert, thread_ref)
+            return notifier.find(alert, thread_ref, since=parse_iso(row.get("first_sending_at")))
         except PermanentDeliveryError as exc:
             if not sending_anyway:
                 raise
@@ -238,7 +238,7 @@ class Outbox:
 
     def _claim(self, row: dict[str, Any], now: datetime) -> bool:
         """Mark the row in flight, only if no other process changed it since we read it."""
-        return self.store.take_outbox_row(row, iso(now + IN_FLIGHT_LEASE) or "")
+        return self.store.take_outbox_row(row, iso(now) or "", iso(now + IN_FLIGHT_LEASE) or "")
 
     def _thread_ref(self, alert: Alert, channel: str) -> str | object | None:
         """The root message to reply under; _WAIT if the root is not sent yet."""

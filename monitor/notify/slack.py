@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -49,6 +49,13 @@ METADATA_EVENT_TYPE = "monitor_alert"
 # Waits for a 429 longer than this are left to the outbox's backoff, so a long
 # Retry-After never holds the delivery thread.
 MAX_INLINE_RETRY_AFTER = 5
+# Reads are idempotent and cheap to repeat, and a Marketplace (distributed) app may read
+# history once a minute (docs.slack.dev/changelog/2025/05/29/rate-limit-changes-for-non-
+# marketplace-apps): a read waits out a Retry-After of up to this, rather than fail the row.
+MAX_READ_RETRY_AFTER = 70
+_READ_METHODS = ("conversations.history", "conversations.replies", "conversations.list")
+# Slack's clock and ours may differ: the window read back starts this much earlier.
+CLOCK_MARGIN = timedelta(minutes=10)
 HISTORY_PAGES = 20
 _READ: dict[str, Any] = {"include_all_metadata": True, "limit": 200}
 PERMANENT_ERRORS = frozenset(
@@ -82,7 +89,18 @@ _HINTS = {
 
 
 class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """slack-sdk's rate-limit retry, only for short waits (the outbox handles long ones)."""
+    """slack-sdk's rate-limit retry, only for short waits (the outbox handles long ones);
+    a read may wait longer, since repeating it cannot post twice."""
+
+    def __init__(
+        self,
+        max_retry_count: int = 2,
+        max_wait: float = MAX_INLINE_RETRY_AFTER,
+        max_read_wait: float = MAX_READ_RETRY_AFTER,
+    ) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+        self.max_read_wait = max_read_wait
 
     def _can_retry(
         self,
@@ -96,7 +114,8 @@ class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
             return False
         assert response is not None
         wait = _retry_after(response.headers)
-        return wait is None or wait <= MAX_INLINE_RETRY_AFTER
+        read = request.url.rstrip("/").endswith(_READ_METHODS)
+        return wait is None or wait <= (self.max_read_wait if read else self.max_wait)
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -210,15 +229,18 @@ class SlackNotifier:
                 "could not update the claim's Slack message: %s", _error(exc, "chat.update")
             )
 
-    def find(self, alert: Alert, thread_ref: str | None) -> str | None:
+    def find(
+        self, alert: Alert, thread_ref: str | None, since: datetime | None = None
+    ) -> str | None:
         """The ref of a message carrying this event id in the channel (or its thread).
 
+        Only messages from `since` (the first attempt to send it) on are read, or else
+        from the event's time: each page read may cost a minute of Slack's rate limit.
         A reply found this way also gets its root's status update, which the crash
         may have cut off."""
         thread = _split_ref(thread_ref) if thread_ref else None
-        oldest = ""
-        if alert.created_at is not None:  # the message cannot predate its event
-            oldest = f"{(alert.created_at - timedelta(hours=1)).timestamp():.6f}"
+        start = since or alert.created_at  # the message cannot predate either
+        oldest = f"{(start - CLOCK_MARGIN).timestamp():.6f}" if start is not None else ""
         try:
             channel = thread[0] if thread else self._channel_id()
             for message in self._messages(channel, thread[1] if thread else None, oldest):
@@ -338,5 +360,7 @@ class SlackWebhookNotifier:
             retry_after=_retry_after(response.headers),
         )
 
-    def find(self, alert: Alert, thread_ref: str | None) -> str | None:
+    def find(
+        self, alert: Alert, thread_ref: str | None, since: datetime | None = None
+    ) -> str | None:
         return None  # a webhook cannot read the channel back: at-least-once only

@@ -96,13 +96,14 @@ class EventsStore(StoreBase):
         )
         return rows[0] if rows else None
 
-    def take_outbox_row(self, row: dict[str, Any], lease_until: str) -> bool:
+    def take_outbox_row(self, row: dict[str, Any], now: str, lease_until: str) -> bool:
         """Mark a row in flight, only if no other process changed it since it was read."""
         with self.transaction("marking an alert as sending"):
             cursor = self._write(
                 """UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-                   next_attempt_at = ? WHERE id = ? AND status = ? AND next_attempt_at = ?""",
-                [lease_until, row["id"], row["status"], row["next_attempt_at"]],
+                   next_attempt_at = ?, first_sending_at = COALESCE(first_sending_at, ?)
+                   WHERE id = ? AND status = ? AND next_attempt_at = ?""",
+                [lease_until, now, row["id"], row["status"], row["next_attempt_at"]],
             )
             return cursor.rowcount == 1
 

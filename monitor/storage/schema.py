@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -115,5 +115,10 @@ MIGRATIONS: dict[int, str] = {
     # weekly job and the retry job never both send it.
     2: """
     ALTER TABLE digests ADD COLUMN claimed_at TEXT
+    """,
+    # When an alert was first handed to its channel: it cannot have arrived earlier, so
+    # reading the channel back after a crash starts there, not at the event's time.
+    3: """
+    ALTER TABLE outbox ADD COLUMN first_sending_at TEXT
     """,
 }

@@ -767,9 +767,14 @@ class FakeSlack:
             and not params.get("attachments")
         ):
             raise _ApiError("no_text")
-        # Fields left out keep their previous value, as in Slack.
+        # docs.slack.dev/reference/methods/chat.update: "If you don't include blocks, the
+        # message's previous blocks will only be retained if the text argument is not
+        # provided. If the text argument is provided and blocks are not provided, the blocks
+        # will be removed". Other fields left out keep their previous value.
         if text not in (None, ""):
             msg.text = str(text)
+            if blocks is None:
+                msg.blocks = []
         if blocks is not None:
             msg.blocks = copy.deepcopy(blocks)
         if metadata is not None:

@@ -51,6 +51,15 @@ def test_urls_and_auth_test(fake: FakeSlack, client: WebClient) -> None:
     assert fake.calls[0].token == fake.token
 
 
+def test_update_keeps_blocks_only_when_text_is_left_out(fake: FakeSlack, client: WebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Acme* denies merger"}}]
+    posted = client.chat_postMessage(channel=CHANNEL, text="Acme", blocks=blocks)
+    client.chat_update(channel=CID, ts=posted["ts"], text="Acme (2)", blocks=blocks)
+    assert fake.top_level(CHANNEL)[0].blocks == blocks
+    client.chat_update(channel=CID, ts=posted["ts"], text="Acme (3)")
+    assert fake.top_level(CHANNEL)[0].blocks == []
+
+
 def test_post_reply_update_round_trip(fake: FakeSlack, client: WebClient) -> None:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Acme* denies merger"}}]
     parent = client.chat_postMessage(
@@ -68,7 +77,7 @@ def test_post_reply_update_round_trip(fake: FakeSlack, client: WebClient) -> Non
 
     [top] = fake.top_level(CHANNEL)
     assert top.ts == parent["ts"] and top.text == "Acme denies merger (2)"
-    assert top.blocks == blocks  # not given to chat.update, so kept
+    assert top.blocks == []  # text without blocks removes them, as Slack does
     assert top.params["text"] == "Acme denies merger"  # the original post
     assert [v["text"] for v in top.updated] == ["Acme denies merger (2)"]
     [rep] = fake.replies(parent["ts"])
@@ -79,7 +88,7 @@ def test_post_reply_update_round_trip(fake: FakeSlack, client: WebClient) -> Non
     history = client.conversations_history(channel=CID)
     [msg] = history["messages"]  # the plain reply is not in history
     assert msg["reply_count"] == 1 and msg["thread_ts"] == parent["ts"]
-    assert msg["blocks"] == blocks and "edited" in msg
+    assert "blocks" not in msg and "edited" in msg
 
     # The sync WebClient sends history form-encoded and posts as JSON; all were parsed.
     assert fake.calls_to("conversations.history")[0].params["channel"] == CID

@@ -275,7 +275,7 @@ class _Broken:
         self.calls += 1
         raise ValueError("unknown url type: 'hxxp'")
 
-    def find(self, alert: object, thread_ref: str | None) -> str | None:
+    def find(self, alert: object, thread_ref: str | None, since: object = None) -> str | None:
         return None
 
     def update_root(self, *args: object, **kwargs: object) -> None:
@@ -337,3 +337,52 @@ def test_without_the_scope_to_find_the_channel_the_line_says_what_is_missing(
     lines = [r.getMessage() for r in caplog.records if "cannot check" in r.getMessage()]
     assert lines and "channels:read" in lines[0] and "channel's ID (C…)" in lines[0]
     assert statuses_now.get("failed", 0) == 0 and statuses_now["sent"] >= 1
+
+
+def test_reading_back_starts_at_the_first_attempt_not_at_the_event(
+    httpserver: HTTPServer, slack: FakeSlack, db_path: Path, clock: Clock
+) -> None:
+    """An alert that waited three days (an outage, a full channel) and then lost its
+    answer: the channel is read back from the moment it was handed over, minus a margin
+    for the clocks, not from the event. Each page read may cost a minute of Slack's
+    rate limit for a distributed app."""
+    with open_monitor(httpserver, slack, db_path, clock) as m:
+        m.poll(deliver=False)
+        three_days_ago = clock.now - timedelta(days=3)
+        execute(m.store, "UPDATE events SET created_at = ?", [three_days_ago.isoformat()])
+        handed_over = clock.now
+        slack.drop_response_next("chat.postMessage")
+        m.outbox.deliver()
+        clock.advance(120)
+        while m.outbox.backlog():
+            m.deliver()
+            clock.advance(120)
+        assert posted_ids(slack) == event_ids(m)  # found, not posted twice
+    reads = slack.calls_to("conversations.history")
+    assert reads
+    oldest = min(float(c.params["oldest"]) for c in reads)
+    assert oldest >= (handed_over - timedelta(minutes=11)).timestamp()
+
+
+def test_a_read_waits_out_a_rate_limit_that_a_post_leaves_to_the_outbox(
+    monitor: Monitor, slack: FakeSlack
+) -> None:
+    """Reads are idempotent, so the client waits out their Retry-After (a distributed
+    app may read history once a minute); a post's wait goes to the outbox's backoff."""
+    from monitor.errors import TransientDeliveryError
+    from monitor.notify.alerts import load_alert
+
+    notifier = monitor.notifiers["slack"]
+    handler = notifier.client.retry_handlers[0]  # type: ignore[attr-defined]
+    handler.max_wait = 0  # as if Slack asked a post to wait longer than we hold a thread
+    alert = load_alert(monitor.store, monitor.config, event_ids(monitor)[0])
+    slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    with pytest.raises(TransientDeliveryError):
+        notifier.send(alert, None)
+    ref = notifier.send(alert, None)
+    slack.fail_next("conversations.history", status=429, retry_after=1)
+    assert notifier.find(alert, None) == ref
+    handler.max_read_wait = 0
+    slack.fail_next("conversations.history", status=429, retry_after=1)
+    with pytest.raises(TransientDeliveryError):
+        notifier.find(alert, None)
