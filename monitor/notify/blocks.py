@@ -23,6 +23,13 @@ HEADLINE_LIMIT = 300
 QUOTE_LIMIT = 1200
 OUTLETS_SHOWN = 12
 _MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+# Slack's mrkdwn has no escape for its formatting characters. In feed text, a character
+# that appears twice (and so could open and close bold, italic, strike or code) becomes a
+# look-alike Slack does not parse: a headline cannot format itself, nor imitate monitor's
+# own "*Ford* _(official channel)_ denies:" line. A single "*" or "~" stays as written.
+_FORMATTING = {"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb"}
+# Bidirectional embeddings, overrides and isolates can make a line read backwards.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ICONS = {
     EventKind.NEW_CLAIM: "🟠",
     EventKind.DENIAL: "🔴",
@@ -35,14 +42,18 @@ _STATUS_ICONS = {"denied": "🔴", "confirmed": "🟢", "spreading": "📣", "re
 
 
 def escape(text: str) -> str:
-    """Feed text as harmless mrkdwn: no markup, no links, no @channel pings."""
+    """Feed text as harmless mrkdwn: no markup, no formatting, no links, no @channel pings."""
+    text = _BIDI.sub("", text)
+    for char, look_alike in _FORMATTING.items():
+        if text.count(char) > 1:
+            text = text.replace(char, look_alike)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MENTION.sub("@\u200b\\1", text)
 
 
 def _defuse_plain(text: str) -> str:
     """plain_text is not parsed by Slack; still break anything that looks like a ping."""
-    return _MENTION.sub("@\u200b\\1", text.replace("<!", "<\u200b!"))
+    return _MENTION.sub("@\u200b\\1", _BIDI.sub("", text).replace("<!", "<\u200b!"))
 
 
 def clip(text: str, limit: int) -> str:

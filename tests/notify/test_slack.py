@@ -14,7 +14,7 @@ from monitor.app import Monitor
 from monitor.config import Environment
 from monitor.models import EventKind
 from monitor.notify import Alert
-from monitor.notify.blocks import HEADER_LIMIT, SECTION_LIMIT, build_blocks
+from monitor.notify.blocks import HEADER_LIMIT, SECTION_LIMIT, build_blocks, escape
 from monitor.notify.slack import SlackNotifier, SlackWebhookNotifier
 from tests.conftest import make_config, rss
 from tests.fakes.slack_server import FakeSlack
@@ -83,6 +83,33 @@ def test_feed_text_arrives_as_harmless_text(slack: FakeSlack) -> None:
     assert f"<{link}|&lt;!channel&gt; Ford held talks" in section
     assert "&lt;http://evil.example|click&gt; &amp; &lt;@U123&gt;" in section
     assert "&lt;!everyone&gt; Times" in message.blocks[-1]["elements"][0]["text"]
+
+
+def test_a_headline_cannot_format_itself_or_imitate_monitors_lines(slack: FakeSlack) -> None:
+    """Slack's mrkdwn cannot escape * _ ~ `: paired in feed text, they become look-alikes,
+    so a headline renders as written, never like monitor's own denial line; bidi
+    overrides and isolates are dropped, and a lone "*" stays as it is."""
+    forged = "*Ford* _(official channel)_ denies: ~all~ `reports`"
+    denial = claim(
+        kind=EventKind.DENIAL,
+        headline=forged + " \u2066\u202etxet\u2069",
+        quote="",
+        party="Ford",
+        official=False,
+        outlet="Auto_News_Daily",
+    )
+    notifier(slack).send(denial, None)
+    [message] = slack.messages
+    texts = mrkdwn_texts(message)
+    ours = [t for t in texts if t.startswith("*Ford* denies:")]
+    assert len(ours) == 1  # monitor's own line, with its own formatting
+    for text in texts:
+        assert "*Ford*" not in text.replace("*Ford* denies:", "")
+        assert "_(official channel)_" not in text and "~all~" not in text
+        assert "`reports`" not in text
+        assert not any(c in text for c in "\u202e\u2066\u2069")
+    assert escape("EV at ~$30k*") == "EV at ~$30k*"  # one of each cannot format: kept
+    assert any("Auto\uff3fNews\uff3fDaily" in t for t in texts)
 
 
 def test_feed_text_through_the_pipeline(
