@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -200,17 +201,31 @@ class Pipeline:
             )
             fresh.sort(key=lambda i: i.published_at or now)
             first_poll = {p.source.name: p.state.last_ok_at is None for p in polled}
+            unstored = Counter[str]()
             for item in fresh:
                 recorded = self._record_item(item, now, first_poll[item.source])
+                if recorded is None:
+                    unstored[item.source] += 1
+                    continue
                 counts[item.source][0] += 1
                 counts[item.source][1] += recorded.new_story
                 counts[item.source][2] += recorded.events
             for entry in polled:
                 new_items, new_stories, events = counts[entry.source.name]
                 outcome = replace(entry.outcome, new_items=new_items)
+                if unstored[entry.source.name]:
+                    outcome = replace(
+                        outcome,
+                        warning=f"{unstored[entry.source.name]} items could not be stored; "
+                        "the source is read in full again at its next poll",
+                    )
                 state, health_event, interval = next_state(
                     entry.source, entry.state, outcome, now, self.config.monitor, self.rng
                 )
+                if unstored[entry.source.name]:
+                    # No validators and the cursor from before: the next poll brings
+                    # the unstored items again, rather than a 304 that loses them.
+                    state = replace(state, etag=None, last_modified=None, cursor=entry.state.cursor)
                 self.store.save_source_state(state, interval.total_seconds())
                 if health_event is not None:
                     events += self._health_event(entry.source, health_event, state, now)
@@ -235,27 +250,46 @@ class Pipeline:
                 )
         return results
 
-    def _record_item(self, item: ItemData, now: datetime, first_poll: bool) -> Recorded:
-        """Analyse and record one new item. An unforeseen error in the analysis of one
-        item (a bug) must not lose the poll: the item is stored without analysis."""
+    def _record_item(self, item: ItemData, now: datetime, first_poll: bool) -> Recorded | None:
+        """Analyse and record one new item. An unforeseen error (a bug) in the work on one
+        item must not lose the poll: the item is then stored without analysis, and the log
+        line says which step failed and whether the item was stored after all (None: it
+        was not, and the caller has the source read again)."""
+        step = "analysing"
         try:
             with self.store.savepoint():
                 analysis = self.analyzer.analyse(item)
                 if not analysis.companies:
+                    step = "recording"
                     return self.recorder.record(item, None, None, now, first_poll)
+                step = "placing in a story"
                 placement = self.stories.place(analysis, self.store, now)
+                step = "recording"
                 return self.recorder.record(item, analysis, placement, now, first_poll)
         except MonitorError:
             raise
         except Exception as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+            log.debug("while %s %s", step, item.url, exc_info=True)
+        try:
+            with self.store.savepoint():
+                recorded = self.recorder.record(item, None, None, now, first_poll)
+        except MonitorError:
+            raise  # the database itself: the poll fails as a whole, and says so
+        except Exception as again:
             log.error(
-                "could not analyse item %s (%s: %s); stored without analysis",
+                "item %s: %s failed (%s), and storing it without analysis failed too "
+                "(%s: %s); it is not stored",
                 item.url,
-                type(exc).__name__,
-                exc,
+                step,
+                failure,
+                type(again).__name__,
+                again,
             )
-            log.debug("while analysing %s", item.url, exc_info=True)
-            return self.recorder.record(item, None, None, now, first_poll)
+            log.debug("while storing %s without analysis", item.url, exc_info=True)
+            return None
+        log.error("item %s: %s failed (%s); stored without analysis", item.url, step, failure)
+        return recorded
 
     def _health_event(
         self, source: Source, kind: EventKind, state: SourceState, now: datetime

@@ -205,3 +205,58 @@ def test_a_broken_but_readable_feed_is_marked_but_never_unhealthy(
     assert state.healthy and state.last_ok_at is not None
     assert state.consecutive_errors == 4 and "malformed" in (state.last_error or "")
     assert events == []
+
+
+def test_a_failing_step_on_one_item_is_told_truly(
+    httpserver: HTTPServer, db_path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """A bug in the analysis of an item stores it without analysis and says so; when
+    storing it fails too, the line says it was not stored, rather than claim it was."""
+    httpserver.expect_request("/a.xml").respond_with_data(rss(_syndicated(1), "Outlet A"))
+    config = make_config([{"name": "a", "url": httpserver.url_for("/a.xml")}])
+    with _monitor(config, db_path, io.StringIO()) as m:
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(m.pipeline.analyzer, "analyse", broken)
+        with caplog.at_level(logging.ERROR):
+            m.poll()
+        stored = query(m.store, "SELECT count(*) AS n FROM items")[0]["n"]
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert stored == 1
+    assert len(lines) == 1 and "analysing failed (RuntimeError: a bug)" in lines[0]
+    assert lines[0].endswith("stored without analysis")
+
+
+def test_an_item_that_cannot_be_stored_is_not_said_to_be(
+    httpserver: HTTPServer, db_path, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """...and it is not lost: the source's validators are dropped, so the next poll
+    brings the item again instead of a 304."""
+    body = rss(_syndicated(1), "Outlet A")
+
+    def conditional(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(body, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
+
+    httpserver.expect_request("/a.xml").respond_with_handler(conditional)
+    config = make_config([{"name": "a", "url": httpserver.url_for("/a.xml")}])
+    with _monitor(config, db_path, io.StringIO()) as m:
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(m.pipeline.recorder, "record", broken)
+        with caplog.at_level(logging.ERROR):
+            m.poll()
+        stored = query(m.store, "SELECT count(*) AS n FROM items")[0]["n"]
+        monkeypatch.undo()
+        m.poll()
+        stored_later = query(m.store, "SELECT count(*) AS n FROM items")[0]["n"]
+    lines = [r.getMessage() for r in caplog.records if "a bug" in r.getMessage()]
+    assert stored == 0
+    assert lines and "recording failed" in lines[0] and "it is not stored" in lines[0]
+    assert not any("stored without analysis" in line for line in lines)
+    assert stored_later == 1
