@@ -116,11 +116,12 @@ class Monitor:
         notifiers: dict[str, Notifier] | None = None,
         console: TextIO | None = None,
         clock: Callable[[], datetime] = utcnow,
+        busy_timeout: float = 30.0,
     ) -> None:
         self.config = config
         self.env = env
         self.clock = clock
-        self.store = Store(db_path)
+        self.store = Store(db_path, busy_timeout=busy_timeout)
         settings = config.monitor
         self.fetcher = Fetcher(
             FetchLimits(

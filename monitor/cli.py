@@ -87,6 +87,11 @@ def common_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# `status` and `sources` only read: behind another process's lock they say "busy" after
+# this long rather than hang for the daemon's 30 s.
+READ_BUSY_TIMEOUT = 3.0
+
+
 def _open(
     config_path: str | None, db_path: str | None, *, existing: bool = False, **kwargs: Any
 ) -> Monitor:
@@ -217,7 +222,7 @@ def status(config_path: str | None, db_path: str | None, as_json: bool) -> None:
     """Per source: last poll, last success, errors, items, next poll; the outbox."""
     from .status import collect_status, render_status
 
-    with _open(config_path, db_path, existing=True) as monitor:
+    with _open(config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT) as monitor:
         report = collect_status(monitor)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
@@ -231,7 +236,7 @@ def sources(config_path: str | None, db_path: str | None) -> None:
     """The configured sources, with kind, interval and health."""
     from .status import collect_status, render_sources
 
-    with _open(config_path, db_path, existing=True) as monitor:
+    with _open(config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT) as monitor:
         render_sources(collect_status(monitor))
 
 

@@ -64,11 +64,14 @@ class Pipeline:
         self.stories = StoryMatcher(settings.story_window, settings.link_window)
         self.recorder = Recorder(store, channels, settings.alert_window)
         self.rng = random.Random()
-        store.ensure_sources((s.name, s.kind, s.url) for s in config.sources)
+        # Registered at the first poll, not here: a command that only reads (`status`,
+        # `sources`) must not wait for the write lock that a running daemon may hold.
+        self._registered = False
 
     def poll(self, sources: Sequence[Source] | None = None) -> list[PollResult]:
         """Poll the given sources (default: all enabled) once, and record what is new."""
         sources = [s for s in (sources or self.config.sources) if s.enabled]
+        self.register_sources()
         states = self.store.source_states()
         skipped = {
             s.name: reason
@@ -86,6 +89,12 @@ class Pipeline:
             batch = active[start : start + BATCH_SOURCES]
             results += self._record(self._fetch_and_parse(batch, states))
         return results
+
+    def register_sources(self) -> None:
+        """Give each configured source its row (once per process; existing state is kept)."""
+        if not self._registered:
+            self.store.ensure_sources((s.name, s.kind, s.url) for s in self.config.sources)
+            self._registered = True
 
     def _wait_for_rate_limit(self, source: Source, state: SourceState) -> None:
         """A spent X rate-limit window: the source's next poll moves to the reset, so the

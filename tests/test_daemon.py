@@ -361,6 +361,7 @@ def test_jobs_have_jitter_coalesce_one_instance_and_resume_from_the_database(
         ]
     )
     with Monitor(config, Environment(), db_path, notifiers={}) as monitor:
+        monitor.pipeline.register_sources()  # as an earlier run left them
         later = datetime.now(UTC) + timedelta(hours=2)
         execute(
             monitor.store, "UPDATE sources SET next_poll_at = ? WHERE name = 'fast'", [iso(later)]

@@ -267,3 +267,44 @@ def test_the_missing_x_token_is_said_once(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         said = (result.stdout + result.stderr).count("X_BEARER_TOKEN")
         assert said == 1, (command, result.stdout, result.stderr)
+
+
+def _hold(db: Path, exclusive: bool) -> subprocess.Popen[str]:
+    """Another process holding the database's write lock (as a daemon mid-poll does), or
+    an exclusive lock that even readers wait for; it prints "held" once it has it."""
+    mode = "PRAGMA locking_mode = EXCLUSIVE; " if exclusive else ""
+    script = (
+        "import sqlite3, sys, time\n"
+        f"c = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+        f"c.executescript({mode!r})\n"
+        "c.execute('BEGIN EXCLUSIVE' if " + str(exclusive) + " else 'BEGIN IMMEDIATE')\n"
+        "c.execute('UPDATE sources SET last_error = last_error')\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.parametrize("exclusive", [False, True], ids=["write-lock", "exclusive-lock"])
+def test_status_behind_a_held_lock_answers_or_says_busy_at_once(
+    polled: Path, exclusive: bool
+) -> None:
+    """A daemon mid-poll holds the write lock: `status` only reads, so it answers. Behind
+    a lock that blocks readers too it says the database is busy within seconds, instead
+    of hanging for 30 s."""
+    holder = _hold(polled, exclusive)
+    try:
+        started = time.monotonic()
+        result = _monitor("status", "--db", str(polled))
+        took = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert took < 15
+    if exclusive:
+        assert result.returncode == 1
+        assert "database is busy" in result.stderr and "Traceback" not in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr

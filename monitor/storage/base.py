@@ -40,6 +40,14 @@ def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def _said(exc: Exception) -> str:
+    """The driver's message, with SQLite's "database is locked" told as what it means."""
+    text = str(exc)
+    if text == "database is locked":
+        return "the database is busy: another process holds its lock (try again shortly)"
+    return text
+
+
 def is_postgres(target: str | Path) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
@@ -57,7 +65,9 @@ def driver_errors(target: str | Path) -> tuple[type[Exception], ...]:
 class StoreBase:
     """The database. Open one per process; use `transaction()` for each unit of work."""
 
-    def __init__(self, target: str | Path) -> None:
+    def __init__(self, target: str | Path, busy_timeout: float = 30.0) -> None:
+        """`busy_timeout`: how long a statement waits for another process's lock (SQLite);
+        a command that only reads passes a short one, to say "busy" rather than hang."""
         self.path = str(target)
         self.postgres = is_postgres(target)
         # What logs and `status` may show: a URL without its password.
@@ -74,7 +84,7 @@ class StoreBase:
             return
         try:
             conn = sqlite3.connect(
-                self.path, timeout=30, check_same_thread=False, isolation_level=None
+                self.path, timeout=busy_timeout, check_same_thread=False, isolation_level=None
             )
             self.db = sqlite_utils.Database(conn)
             self.conn = conn
@@ -84,7 +94,7 @@ class StoreBase:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+            raise StoreError(f"cannot open database {self.path}: {_said(exc)}") from exc
 
     def close(self) -> None:
         with self.lock:
@@ -133,12 +143,12 @@ class StoreBase:
             try:
                 self.conn.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
             except self._errors as exc:
-                raise StoreError(f"while {doing}: {exc}") from exc
+                raise StoreError(f"while {doing}: {_said(exc)}") from exc
             try:
                 yield
             except self._errors as exc:
                 self._rollback()
-                raise StoreError(f"while {doing}: {exc}") from exc
+                raise StoreError(f"while {doing}: {_said(exc)}") from exc
             except BaseException:
                 self._rollback()
                 raise
@@ -146,7 +156,7 @@ class StoreBase:
                 self.conn.execute("COMMIT")
             except self._errors as exc:  # a full disk or an I/O error at the last step
                 self._rollback()
-                raise StoreError(f"while {doing}: {exc}") from exc
+                raise StoreError(f"while {doing}: {_said(exc)}") from exc
 
     def _rollback(self) -> None:
         # Nothing to roll back (SQLite ended it itself), or the connection is gone.
@@ -178,7 +188,7 @@ class StoreBase:
                     return postgres.rows(self.conn, self._sql(sql), params)
                 return list(self.db.query(sql, params))
             except self._errors as exc:
-                raise StoreError(f"while reading: {exc}") from exc
+                raise StoreError(f"while reading: {_said(exc)}") from exc
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """One statement, inside the caller's transaction; the cursor (rows as tuples)."""
