@@ -31,13 +31,21 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from .clock import CLOCK_STEP, ClockWatch
 from .config import Config, Source, load_config
-from .errors import MonitorError
+from .errors import MonitorError, StoreError
 from .lock import DatabaseLock, lock_holder
 from .logs import Scrubber
 from .metrics import Metrics
 from .models import PollResult, utcnow
-from .web import HealthServer, check, check_database, check_recent_poll, parse_listen
+from .web import (
+    HealthServer,
+    PollTracker,
+    check,
+    check_database,
+    check_recent_poll,
+    parse_listen,
+)
 
 if TYPE_CHECKING:
     from .app import Monitor
@@ -79,6 +87,8 @@ class Daemon:
         self.listen = listen
         self.hard_exit = hard_exit  # os._exit when abandoned work would hold the process
         self.metrics = metrics or Metrics()
+        self.polls = PollTracker()
+        self.clock_watch = ClockWatch()
         self.metrics.watch(
             monitor.store.path,
             lambda: [s.name for s in self.monitor.config.sources],
@@ -137,9 +147,12 @@ class Daemon:
             started = time.monotonic()
             try:
                 results = self.monitor.pipeline.poll([source])
-            except MonitorError:
+            except MonitorError as exc:
                 self.metrics.polls.labels(name, "error").inc()
+                if isinstance(exc, StoreError):
+                    self.polls.store_failed(str(exc))
                 raise
+            self.polls.polled(results)
             self._observe(results, time.monotonic() - started)
             if any(r.events for r in results):
                 self._reschedule("deliver", utcnow())  # alert now, not at the next tick
@@ -209,13 +222,11 @@ class Daemon:
     def readiness(self) -> tuple[bool, dict[str, Any]]:
         stopping = self.stopping.is_set()
         checks = {
-            "database": check_database(self.monitor.store.path),
+            "database": check_database(self.monitor.store.path, self.polls.store_error),
             "scheduler": check(
                 self.scheduler.running and not stopping, "stopping" if stopping else "running"
             ),
-            "recent_poll": check_recent_poll(
-                self.monitor.config, self.monitor.context, self.monitor.store.source_states()
-            ),
+            "recent_poll": check_recent_poll(self.monitor.config, self.monitor.context, self.polls),
         }
         return all(c["ok"] for c in checks.values()), checks
 
@@ -224,6 +235,7 @@ class Daemon:
     def _add_jobs(self) -> None:
         now = datetime.now(self.scheduler.timezone)
         states = self.monitor.store.source_states()
+        self.polls.seed(states)
         for index, source in enumerate(self.monitor.config.sources):
             if source.enabled:
                 due = states[source.name].next_poll_at if source.name in states else None
@@ -367,11 +379,14 @@ class Daemon:
         return self.stopping.is_set()
 
     def _wait_for_stop(self, until: Callable[[], bool] | None = None) -> None:
-        """Handle signals until SIGTERM or SIGINT (or until `until()` is true)."""
+        """Handle signals until SIGTERM or SIGINT (or until `until()` is true), and watch
+        the wall clock for steps once a second."""
         while until is None or not until():
             try:
                 signum = self._signals.get(timeout=1.0 if until is None else 0.1)
             except queue.Empty:
+                if until is None:
+                    self._follow_clock_steps()
                 continue
             if signum == signal.SIGHUP:
                 log.info("received SIGHUP: reloading the configuration")
@@ -383,6 +398,30 @@ class Daemon:
             log.info("received %s: stopping", signal.Signals(signum).name)
             self.stopping.set()
             return
+
+    def _follow_clock_steps(self) -> None:
+        """APScheduler and the database keep their times on the wall clock: stepped back
+        ten minutes, every wait would grow by ten minutes, and polling and delivery fall
+        silent. A step back moves every wait (jobs, sources' next polls, alerts' retries)
+        by the same amount, so each keeps its length. A step forward needs nothing: what
+        became due runs at once, once."""
+        step = self.clock_watch.step()
+        if step is None or step > -CLOCK_STEP:
+            if step is not None:
+                log.warning("the system clock jumped forward %.0f s", step)
+            return
+        delta = timedelta(seconds=step)
+        log.warning(
+            "the system clock stepped back %.0f s: every poll and retry keeps its wait", -step
+        )
+        for job in self.scheduler.get_jobs():
+            if job.next_run_time is not None:
+                self._reschedule(job.id, job.next_run_time + delta)
+        try:
+            self.monitor.store.shift_poll_times(delta)
+            self.monitor.store.shift_outbox_times(delta)
+        except MonitorError as exc:
+            log.error("could not move poll and retry times after the clock step: %s", exc)
 
     def _shutdown(self) -> bool:
         """Stop scheduling and wait for work in flight; True if it all finished."""

@@ -12,8 +12,9 @@ import json
 import logging
 import socket
 import threading
-from collections.abc import Callable
-from datetime import timedelta
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -22,15 +23,24 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from .config import Config
 from .errors import ConfigError, MonitorError, StoreError
 from .metrics import Metrics
-from .models import SourceState, utcnow
+from .models import PollResult, SourceState, utcnow
 from .sources import SourceContext, skip_reason
 from .storage import probe_writable
 
-__all__ = ["HealthServer", "check", "check_database", "check_recent_poll", "parse_listen"]
+__all__ = [
+    "HealthServer",
+    "PollTracker",
+    "check",
+    "check_database",
+    "check_recent_poll",
+    "parse_listen",
+]
 
 log = logging.getLogger(__name__)
 
 Readiness = Callable[[], tuple[bool, dict[str, Any]]]
+# /readyz answers within a second: its own write probe waits at most this for a lock.
+PROBE_TIMEOUT = 0.5
 _TEXT = "text/plain; charset=utf-8"
 
 
@@ -125,19 +135,74 @@ def check(ok: bool, detail: str) -> dict[str, Any]:
     return {"ok": ok, "detail": detail}
 
 
-def check_database(path: str) -> dict[str, Any]:
-    """A write transaction on a connection of its own: the file takes writes (and a
-    poll's transaction on the daemon's connection cannot hold the probe up for long)."""
+def check_database(path: str, poll_error: str | None = None) -> dict[str, Any]:
+    """A write transaction on a connection of its own, waiting at most half a second: the
+    file takes writes. A lock held by a poll in progress is normal, not a failure; a
+    database that refused the last poll (a full disk, say) is not ready, even when a
+    rolled-back probe passes."""
+    if poll_error is not None:
+        return check(False, f"the last poll could not write: {poll_error}")
     try:
-        probe_writable(path)
+        probe_writable(path, timeout=PROBE_TIMEOUT)
     except StoreError as exc:
+        if "database is locked" in str(exc) or "lock timeout" in str(exc):
+            return check(True, "writable (a write is in progress)")
         return check(False, str(exc))
     return check(True, "writable")
 
 
-def check_recent_poll(
-    config: Config, context: SourceContext, states: dict[str, SourceState]
-) -> dict[str, Any]:
+class PollTracker:
+    """What readiness needs to know of the polls, kept in memory on the monotonic clock:
+    /readyz never waits for the daemon's own database connection (which a poll may hold
+    for seconds), and a wall clock stepped back or forward cannot make a stalled daemon
+    look fresh."""
+
+    def __init__(
+        self,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._monotonic = monotonic
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._last_ok: dict[str, float] = {}
+        self._store_error: str | None = None
+
+    def seed(self, states: Mapping[str, SourceState]) -> None:
+        """The last successes a previous run left in the database."""
+        now_wall, now = self._wall(), self._monotonic()
+        with self._lock:
+            for name, state in states.items():
+                if state.last_ok_at is not None and name not in self._last_ok:
+                    ago = max(0.0, (now_wall - state.last_ok_at).total_seconds())
+                    self._last_ok[name] = now - ago
+
+    def polled(self, results: Sequence[PollResult]) -> None:
+        """A poll went through the database: its sources that answered are fresh."""
+        now = self._monotonic()
+        with self._lock:
+            self._store_error = None
+            for result in results:
+                if not result.skipped and not result.error:
+                    self._last_ok[result.source] = now
+
+    def store_failed(self, error: str) -> None:
+        with self._lock:
+            self._store_error = error
+
+    @property
+    def store_error(self) -> str | None:
+        with self._lock:
+            return self._store_error
+
+    def seconds_since_success(self, names: Iterable[str]) -> float | None:
+        """Since the latest success of any of these sources; None if none succeeded."""
+        with self._lock:
+            times = [self._last_ok[n] for n in names if n in self._last_ok]
+        return self._monotonic() - max(times) if times else None
+
+
+def check_recent_poll(config: Config, context: SourceContext, polls: PollTracker) -> dict[str, Any]:
     """Some source was polled successfully within three of the shortest intervals
     (at least 15 minutes): the daemon is not just alive but doing its job."""
     active = [
@@ -147,11 +212,9 @@ def check_recent_poll(
         return check(True, "no sources to poll")
     shortest = min((s.interval or config.monitor.default_interval) for s in active)
     window = max(timedelta(minutes=15), 3 * shortest)
-    times = [states[s.name].last_ok_at for s in active if s.name in states]
-    last = max((t for t in times if t is not None), default=None)
-    if last is None:
+    age = polls.seconds_since_success(s.name for s in active)
+    if age is None:
         return check(False, "no poll has succeeded yet")
-    age = (utcnow() - last).total_seconds()
     return check(
         age <= window.total_seconds(),
         f"last success {age:.0f} s ago (window {window.total_seconds():.0f} s)",

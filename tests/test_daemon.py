@@ -523,3 +523,50 @@ def test_a_bad_listen_address_is_bad_usage_checked_before_anything_else(tmp_path
     ):
         Daemon(monitor, listen="foo", hard_exit=False).run()
     assert not Path(f"{db}.lock").exists()
+
+
+def test_the_clock_watch_tells_a_step_from_time_passing() -> None:
+    from monitor.clock import ClockWatch
+
+    wall, steady = [1000.0], [50.0]
+    watch = ClockWatch(wall=lambda: wall[0], steady=lambda: steady[0])
+    wall[0] += 1
+    steady[0] += 1
+    assert watch.step() is None  # a second passed on both
+    wall[0] += 3600
+    steady[0] += 3600
+    assert watch.step() is None  # a suspended machine: the boot clock counts it too
+    wall[0] -= 599
+    steady[0] += 1
+    assert watch.step() == -600
+    wall[0] += 121
+    steady[0] += 1
+    assert watch.step() == 120
+
+
+def test_a_clock_stepped_back_keeps_every_wait_its_length(db_path: Path) -> None:
+    """Stepped back ten minutes, the wall clock would add ten minutes to every wait:
+    jobs, the sources' next polls and the alerts' retries all move back with it."""
+    from monitor.clock import ClockWatch
+
+    config = make_config([{"name": "fast", "url": "http://127.0.0.1:9/a.xml", "interval": "10m"}])
+    with Monitor(config, Environment(), db_path, notifiers={}) as monitor:
+        monitor.pipeline.register_sources()
+        due = datetime.now(UTC) + timedelta(minutes=10)
+        execute(monitor.store, "UPDATE sources SET next_poll_at = ?", [iso(due)])
+        daemon = Daemon(monitor, listen=None, hard_exit=False)
+        wall, steady = [time.time()], [100.0]
+        daemon.clock_watch = ClockWatch(wall=lambda: wall[0], steady=lambda: steady[0])
+        daemon._add_jobs()
+        daemon.scheduler.start(paused=True)
+        try:
+            before = daemon.scheduler.get_job("poll:fast").next_run_time
+            wall[0] -= 600
+            daemon._follow_clock_steps()
+            after = daemon.scheduler.get_job("poll:fast").next_run_time
+        finally:
+            daemon.scheduler.shutdown(wait=False)
+        [row] = query(monitor.store, "SELECT next_poll_at FROM sources")
+    assert abs((before - after).total_seconds() - 600) < 1
+    stored = datetime.fromisoformat(row["next_poll_at"])
+    assert abs((due - stored).total_seconds() - 600) < 1

@@ -20,11 +20,18 @@ from monitor.app import Monitor
 from monitor.config import Environment
 from monitor.errors import MonitorError
 from monitor.metrics import Metrics
-from monitor.models import SourceState
+from monitor.models import PollResult, SourceState
 from monitor.notify.console import ConsoleNotifier
 from monitor.sources import SourceContext
-from monitor.web import HealthServer, check_database, check_recent_poll, parse_listen
+from monitor.web import (
+    HealthServer,
+    PollTracker,
+    check_database,
+    check_recent_poll,
+    parse_listen,
+)
 from tests.conftest import make_config, rss
+from tests.sql import execute
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -209,7 +216,10 @@ def test_check_database(db_path: Path, tmp_path: Path) -> None:
 
 
 def test_check_recent_poll() -> None:
-    now = datetime.now(UTC)
+    """Ages are kept on the monotonic clock: a wall clock stepped back does not make a
+    stalled daemon look fresh."""
+    wall = datetime.now(UTC)
+    ticks = [1000.0]
     config = make_config(
         [
             {"name": "feed", "url": "https://example.com/f.xml", "interval": "10m"},
@@ -218,17 +228,96 @@ def test_check_recent_poll() -> None:
     )
     context = SourceContext()
 
-    def state(ago: timedelta | None) -> dict[str, SourceState]:
-        return {"feed": SourceState("feed", last_ok_at=None if ago is None else now - ago)}
+    def tracker(ago: timedelta | None) -> PollTracker:
+        polls = PollTracker(monotonic=lambda: ticks[0], wall=lambda: wall)
+        polls.seed({"feed": SourceState("feed", last_ok_at=None if ago is None else wall - ago)})
+        return polls
 
-    assert check_recent_poll(config, context, state(None)) == {
+    assert check_recent_poll(config, context, tracker(None)) == {
         "ok": False,
         "detail": "no poll has succeeded yet",
     }
-    assert check_recent_poll(config, context, state(timedelta(minutes=29)))["ok"]
-    late = check_recent_poll(config, context, state(timedelta(minutes=31)))
+    assert check_recent_poll(config, context, tracker(timedelta(minutes=29)))["ok"]
+    late = check_recent_poll(config, context, tracker(timedelta(minutes=31)))
     assert late["ok"] is False and "window 1800 s" in late["detail"]
-    assert check_recent_poll(make_config([]), context, {}) == {
+    polls = tracker(timedelta(minutes=1))
+    polls.polled([PollResult("feed")])
+    wall -= timedelta(hours=1)  # the wall clock steps back; 31 minutes really pass
+    ticks[0] += 31 * 60
+    assert check_recent_poll(config, context, polls)["ok"] is False
+    assert check_recent_poll(make_config([]), context, PollTracker()) == {
         "ok": True,
         "detail": "no sources to poll",
     }
+
+
+def _daemon(httpserver: HTTPServer, db_path: Path) -> Any:
+    from monitor.scheduler import Daemon
+
+    item = {"title": "Ford news", "link": "https://example.com/ford-news"}
+    httpserver.expect_request("/f.xml").respond_with_data(rss([item], "F"))
+    config = make_config([{"name": "feed", "url": httpserver.url_for("/f.xml")}])
+    monitor = Monitor(config, Environment(), db_path, notifiers={})
+    return Daemon(monitor, listen=None, hard_exit=False)
+
+
+def test_readiness_answers_at_once_while_a_poll_holds_the_database(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    """A poll's transaction holds the daemon's connection and the write lock for as long
+    as it runs: readiness reads what it needs from memory and probes on a connection of
+    its own, with a short wait, and calls the held lock what it is."""
+    import threading
+    import time
+
+    daemon = _daemon(httpserver, db_path)
+    with daemon.monitor:
+        daemon.poll_source("feed")
+        held, release = threading.Event(), threading.Event()
+
+        def long_poll() -> None:
+            with daemon.monitor.store.transaction("a long poll"):
+                held.set()
+                release.wait(10)
+
+        writer = threading.Thread(target=long_poll)
+        writer.start()
+        held.wait(5)
+        try:
+            started = time.monotonic()
+            _, checks = daemon.readiness()
+            took = time.monotonic() - started
+        finally:
+            release.set()
+            writer.join()
+    assert took < 1.5
+    assert checks["database"] == {"ok": True, "detail": "writable (a write is in progress)"}
+    assert checks["recent_poll"]["ok"]
+
+
+def test_readiness_turns_503_when_polls_cannot_write(
+    httpserver: HTTPServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk lets a rolled-back probe pass while every poll fails: the failed
+    poll's database error makes the daemon not ready, until a poll writes again."""
+    from monitor.errors import StoreError
+
+    daemon = _daemon(httpserver, db_path)
+    with daemon.monitor:
+        daemon.poll_source("feed")
+        assert daemon.readiness()[1]["database"]["ok"]  # (the scheduler is not started here)
+
+        def full(*args: object, **kwargs: object) -> None:
+            raise StoreError("while recording a poll: database or disk is full")
+
+        due_now = "UPDATE sources SET next_poll_at = NULL"
+        execute(daemon.monitor.store, due_now)
+        monkeypatch.setattr(daemon.monitor.store, "save_source_state", full)
+        daemon.poll_source("feed")  # logged, not raised: the job goes on
+        _, checks = daemon.readiness()
+        assert not checks["database"]["ok"]
+        assert "database or disk is full" in checks["database"]["detail"]
+        monkeypatch.undo()
+        execute(daemon.monitor.store, due_now)
+        daemon.poll_source("feed")
+        assert daemon.readiness()[1]["database"] == {"ok": True, "detail": "writable"}

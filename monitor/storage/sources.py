@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from ..models import SourceState
@@ -13,6 +14,21 @@ __all__ = ["SourcesStore"]
 
 
 class SourcesStore(StoreBase):
+    def shift_poll_times(self, delta: timedelta) -> int:
+        """Move every source's next poll by `delta` (after a step of the wall clock, so
+        that each wait keeps its length); how many moved."""
+        with self.transaction("moving poll times after a clock step"):
+            rows = self._rows(
+                "SELECT name, next_poll_at FROM sources WHERE next_poll_at IS NOT NULL"
+            )
+            moved = [
+                (iso(when + delta), row["name"])
+                for row in rows
+                if (when := parse_iso(row["next_poll_at"])) is not None
+            ]
+            self._write_many("UPDATE sources SET next_poll_at = ? WHERE name = ?", moved)
+        return len(moved)
+
     def source_states(self) -> dict[str, SourceState]:
         return {row["name"]: _source_state(row) for row in self._rows("SELECT * FROM sources")}
 

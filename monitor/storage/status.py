@@ -73,25 +73,26 @@ def _file_bytes(path: str) -> int:
 _PROBE = "UPDATE sources SET items_seen = items_seen WHERE name = (SELECT min(name) FROM sources)"
 
 
-def probe_writable(target: str) -> None:
+def probe_writable(target: str, timeout: float = 5.0) -> None:
     """A write transaction on a connection of its own, rolled back: raises StoreError if
-    the database does not take writes. A poll's transaction on the daemon's connection
-    holds it up for at most the 5 s timeout."""
+    the database does not take writes. Another transaction holds it up for at most
+    `timeout` seconds ("database is locked")."""
     try:
-        _probe(target)
+        _probe(target, timeout)
     except driver_errors(target) as exc:
         raise StoreError(f"not writable: {exc}") from exc
 
 
-def _probe(target: str) -> None:
+def _probe(target: str, timeout: float) -> None:
     if is_postgres(target):
         with closing(postgres.connect(target)) as conn:
+            conn.execute(f"SET lock_timeout = {int(timeout * 1000)}")
             conn.execute("SET statement_timeout = 5000")
             conn.execute("BEGIN")
             conn.execute(_PROBE)
             conn.execute("ROLLBACK")
         return
-    with closing(sqlite3.connect(target, timeout=5, isolation_level=None)) as conn:
+    with closing(sqlite3.connect(target, timeout=timeout, isolation_level=None)) as conn:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(_PROBE)
         conn.execute("ROLLBACK")
