@@ -37,6 +37,7 @@ class Alert:
     claim_url: str = ""
     root_event_id: int | None = None  # the claim alert this one threads under
     source: str = ""  # for source health alerts
+    installation: str = ""  # the database's id: with event_id, the alert's key in a channel
     error: str = ""
     root: Alert | None = field(default=None, compare=False)
 

@@ -54,6 +54,7 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
         return Alert(
             event_id=event_id,
             kind=kind,
+            installation=store.installation_id(),
             source=row["event_source"] or "",
             error=str(payload.get("error") or ""),
             url=str(payload.get("url") or ""),
@@ -76,6 +77,7 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
     return Alert(
         event_id=event_id,
         kind=kind,
+        installation=store.installation_id(),
         story_id=story["id"],
         headline=row["title"] or story["title"],
         url=row["url"] or "",

@@ -187,7 +187,10 @@ class SlackNotifier:
             "blocks": build_blocks(alert, threaded=thread is not None),
             "metadata": {
                 "event_type": METADATA_EVENT_TYPE,
-                "event_payload": {"event_id": alert.event_id},
+                "event_payload": {
+                    "event_id": alert.event_id,
+                    "installation": alert.installation,
+                },
             },
             "unfurl_links": False,
             "unfurl_media": False,
@@ -245,7 +248,11 @@ class SlackNotifier:
             channel = thread[0] if thread else self._channel_id()
             for message in self._messages(channel, thread[1] if thread else None, oldest):
                 payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if str(payload.get("event_id")) == str(alert.event_id):
+                # The same event id from another database (a shared channel, a database
+                # made anew) is another alert: both keys must match.
+                if str(payload.get("event_id")) == str(alert.event_id) and str(
+                    payload.get("installation", "")
+                ) == str(alert.installation):
                     if thread and alert.root is not None:
                         self._update_root(alert.root, thread)
                     return f"{channel}:{message['ts']}"

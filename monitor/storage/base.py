@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -69,6 +70,7 @@ class StoreBase:
         """`busy_timeout`: how long a statement waits for another process's lock (SQLite);
         a command that only reads passes a short one, to say "busy" rather than hang."""
         self.path = str(target)
+        self._installation: str | None = None
         self.postgres = is_postgres(target)
         # What logs and `status` may show: a URL without its password.
         self.display = postgres.redact(self.path) if self.postgres else self.path
@@ -105,6 +107,21 @@ class StoreBase:
         may finish (up to a second); any other transaction never commits."""
         if self.lock.acquire(timeout=1.0):
             self.conn.close()
+
+    def installation_id(self) -> str:
+        """This database's random id, made at its first use and never changed."""
+        if self._installation is None:
+            read = "SELECT value FROM settings WHERE key = 'installation'"
+            rows = self._rows(read)
+            if not rows:  # the first alert of this database: name it (once, race-safe)
+                with self.transaction("naming this installation"):
+                    self._write(
+                        "INSERT OR IGNORE INTO settings (key, value) VALUES ('installation', ?)",
+                        [uuid.uuid4().hex],
+                    )
+                rows = self._rows(read)
+            self._installation = str(rows[0]["value"])
+        return self._installation
 
     def _version(self) -> int:
         if self.postgres:

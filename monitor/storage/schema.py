@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -120,5 +120,15 @@ MIGRATIONS: dict[int, str] = {
     # reading the channel back after a crash starts there, not at the event's time.
     3: """
     ALTER TABLE outbox ADD COLUMN first_sending_at TEXT
+    """,
+    # Facts about this database itself, such as its installation id: a random id made
+    # once, carried in every Slack message, so that reading a channel back never takes
+    # another database's alert (two installations sharing a channel, or a re-created
+    # database) for this one's.
+    4: """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )
     """,
 }

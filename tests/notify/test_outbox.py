@@ -386,3 +386,31 @@ def test_a_read_waits_out_a_rate_limit_that_a_post_leaves_to_the_outbox(
     slack.fail_next("conversations.history", status=429, retry_after=1)
     with pytest.raises(TransientDeliveryError):
         notifier.find(alert, None)
+
+
+def test_another_databases_alert_with_the_same_event_id_is_not_taken_for_ours(
+    httpserver: HTTPServer, slack: FakeSlack, tmp_path: Path, clock: Clock
+) -> None:
+    """Two installations post to one channel (or a database was made anew): their event
+    ids collide. An uncertain answer (HTTP 500) makes the second read the channel back,
+    and only a message of its own installation counts as its alert."""
+    with open_monitor(httpserver, slack, tmp_path / "first.db", clock) as first:
+        first.poll(deliver=False)
+        first.deliver()
+        assert posted_ids(slack) == event_ids(first)
+    with open_monitor(httpserver, slack, tmp_path / "second.db", clock) as second:
+        second.poll(deliver=False)
+        slack.fail_next("chat.postMessage", status=500)  # did it arrive? unknown
+        second.outbox.deliver()
+        while second.outbox.backlog():
+            clock.advance(120)
+            second.deliver()
+        ours = second.store.installation_id()
+        expected = event_ids(second)
+    assert ours != first.store.installation_id()
+    from_second = [
+        int(m.metadata["event_payload"]["event_id"])
+        for m in slack.messages
+        if m.metadata["event_payload"]["installation"] == ours
+    ]
+    assert from_second == expected  # every alert of the second, once, in order
