@@ -49,6 +49,7 @@ from .web import (
 
 if TYPE_CHECKING:
     from .app import Monitor
+    from .notify.mail import DigestJob
 
 __all__ = ["Daemon", "DatabaseLock", "lock_holder"]  # the lock lives in lock.py
 
@@ -88,6 +89,7 @@ class Daemon:
         self.hard_exit = hard_exit  # os._exit when abandoned work would hold the process
         self.metrics = metrics or Metrics()
         self.polls = PollTracker()
+        self.digest_job: DigestJob | None = None
         self.clock_watch = ClockWatch()
         self.metrics.watch(
             monitor.store.path,
@@ -263,7 +265,8 @@ class Daemon:
         )
         from .notify.mail import add_digest_jobs
 
-        add_digest_jobs(self.scheduler, self.monitor)  # weekly cron + retry after an outage
+        # Weekly cron + retry after an outage; a send in flight is work a stop waits for.
+        self.digest_job = add_digest_jobs(self.scheduler, self.monitor, self._job)
 
     def _add_poll_job(self, source: Source, first_run: datetime) -> None:
         config = self.monitor.config
@@ -427,6 +430,8 @@ class Daemon:
         """Stop scheduling and wait for work in flight; True if it all finished."""
         if self.scheduler.running:  # not yet, when a signal came during the reconciliation
             self.scheduler.shutdown(wait=False)  # queued runs see `stopping` and return at once
+        if self.digest_job is not None:
+            self.digest_job.cancel()  # an SMTP server may take 30 s: cut the send short
         deadline = time.monotonic() + SHUTDOWN_GRACE
         with self._busy:
             while self._running and time.monotonic() < deadline:

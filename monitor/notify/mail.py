@@ -9,10 +9,14 @@ could repeat one email; SMTP has no way to ask the server what it already has.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
 
     from ..app import Monitor
 
-__all__ = ["DigestMailer", "add_digest_jobs", "compose", "send_mail"]
+__all__ = ["DigestJob", "DigestMailer", "add_digest_jobs", "compose", "send_mail"]
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +60,17 @@ def compose(digest: Digest, config: Config, now: datetime) -> EmailMessage:
     return message
 
 
-def send_mail(message: EmailMessage, env: Environment) -> dict[str, str]:
+def send_mail(
+    message: EmailMessage,
+    env: Environment,
+    connected: Callable[[smtplib.SMTP], None] = lambda client: None,
+) -> dict[str, str]:
     """SMTP with implicit TLS (SMTP_SSL) or STARTTLS (default when a password is set),
     certificates checked. Returns the recipients the server refused (empty when it took
     them all); raises Transient- or PermanentDeliveryError. A password never goes over a
     connection without TLS; a server without STARTTLS, or a certificate that does not
-    verify, is a setting to change, not an outage to wait out."""
+    verify, is a setting to change, not an outage to wait out. `connected` is handed the
+    connection as soon as it is open (a shutdown may cut it short)."""
     if not env.smtp_host:
         raise ConfigError("SMTP_HOST is not set: the digest cannot be sent")
     password = env.smtp_password.get_secret_value() if env.smtp_password else None
@@ -79,6 +88,7 @@ def send_mail(message: EmailMessage, env: Environment) -> dict[str, str]:
             client = smtplib.SMTP_SSL(env.smtp_host, port, timeout=SMTP_TIMEOUT, context=context)
         else:
             client = smtplib.SMTP(env.smtp_host, port, timeout=SMTP_TIMEOUT)
+        connected(client)
         with client:
             if starttls and not env.smtp_ssl:
                 client.starttls(context=context)
@@ -133,6 +143,26 @@ class DigestMailer:
         self.config = config
         self.env = env
         self.clock = clock
+        self._lock = threading.Lock()
+        self._client: smtplib.SMTP | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """Cut a send in progress short (the daemon is stopping): its connection is shut,
+        the send fails at once, and the week stays pending, to be sent at the next start."""
+        with self._lock:
+            self._cancelled = True
+            client = self._client
+        if client is not None and client.sock is not None:
+            with contextlib.suppress(OSError):
+                client.sock.shutdown(socket.SHUT_RDWR)
+
+    def _connected(self, client: smtplib.SMTP) -> None:
+        with self._lock:
+            self._client = client
+            cancelled = self._cancelled
+        if cancelled:
+            self.cancel()
 
     def scheduled_time(self, now: datetime) -> datetime:
         """This week's scheduled moment ('mon 08:00' in the configured time zone)."""
@@ -189,12 +219,21 @@ class DigestMailer:
             return False
         digest = build_digest(self.store, self.config, now, days)
         try:
-            refused = send_mail(compose(digest, self.config, now), self.env)
+            refused = send_mail(compose(digest, self.config, now), self.env, self._connected)
         except PermanentDeliveryError as exc:
             log.error("weekly digest %s failed for good: %s", period, exc)
             self._record(period, "sent" if already_sent else "failed", str(exc))
             raise
         except TransientDeliveryError as exc:
+            if self._cancelled:
+                # Whether the server took it is unknown: pending, so the next start sends
+                # it (at most one copy more), rather than a week without a digest.
+                log.warning(
+                    "weekly digest %s: stopped while sending; it is sent at the next start",
+                    period,
+                )
+                self._record(period, "sent" if already_sent else "pending", f"stopped: {exc}")
+                raise
             if already_sent:
                 log.warning("weekly digest %s not sent again: %s", period, exc)
             else:
@@ -239,7 +278,11 @@ class DigestMailer:
         self.store.record_digest(period, status, (error or "")[:500] or None, attempt, iso(sent_at))
 
 
-def add_digest_jobs(scheduler: BaseScheduler, monitor: Monitor) -> None:
+def add_digest_jobs(
+    scheduler: BaseScheduler,
+    monitor: Monitor,
+    track: Callable[[str], AbstractContextManager[None]] = lambda doing: nullcontext(),
+) -> DigestJob:
     """The weekly cron job (the configured day and time, in the configured time zone), and
     a retry job that sends a week an SMTP outage held back. Each run reads the current
     configuration, so a reload applies."""
@@ -248,7 +291,7 @@ def add_digest_jobs(scheduler: BaseScheduler, monitor: Monitor) -> None:
     config = monitor.config
     day, _, hhmm = config.digest.schedule.partition(" ")
     hour, minute = hhmm.strip().split(":")
-    job = _digest_job(monitor)
+    job = DigestJob(monitor, track)
     scheduler.add_job(
         job,
         CronTrigger(
@@ -267,18 +310,45 @@ def add_digest_jobs(scheduler: BaseScheduler, monitor: Monitor) -> None:
         name="weekly digest (retry after a failure)",
         replace_existing=True,
     )
+    return job
 
 
-def _digest_job(monitor: Monitor) -> Callable[[], None]:
-    def run() -> None:
+class DigestJob:
+    """The daemon's digest job (weekly, and the retry after an outage). A run is tracked
+    as work in flight (`track`), so the daemon says it has stopped only once it is done,
+    and `cancel()` cuts a slow send short at shutdown. Each run reads the current
+    configuration, so a reload applies."""
+
+    def __init__(
+        self,
+        monitor: Monitor,
+        track: Callable[[str], AbstractContextManager[None]] = lambda doing: nullcontext(),
+    ) -> None:
+        self.monitor = monitor
+        self.track = track
+        self._lock = threading.Lock()
+        self._mailers: set[DigestMailer] = set()
+
+    def __call__(self) -> None:
+        monitor = self.monitor
         if not monitor.env.smtp_host or not monitor.config.digest.to:
             return  # not configured: `monitor check-config` says so
         mailer = DigestMailer(monitor.store, monitor.config, monitor.env, monitor.clock)
+        with self._lock:
+            self._mailers.add(mailer)
         try:
-            mailer.send_if_due()
-        except (TransientDeliveryError, PermanentDeliveryError):
-            pass  # logged by send(); the retry job tries again after a transient failure
-        except Exception:
-            log.exception("the weekly digest job failed")
+            # Failures are logged by send(); the retry job tries again after a transient one.
+            with (
+                self.track("the weekly digest"),
+                contextlib.suppress(TransientDeliveryError, PermanentDeliveryError),
+            ):
+                mailer.send_if_due()
+        finally:
+            with self._lock:
+                self._mailers.discard(mailer)
 
-    return run
+    def cancel(self) -> None:
+        with self._lock:
+            mailers = list(self._mailers)
+        for mailer in mailers:
+            mailer.cancel()

@@ -510,3 +510,67 @@ def test_a_partial_refusal_is_reported_and_recorded(
     assert "sent to 1 of 2 recipients; refused: gone@example.com: 550" in caplog.text
     row = query(week.store, "SELECT status, last_error FROM digests")[0]
     assert row["status"] == "sent" and "gone@example.com" in row["last_error"]
+
+
+class StalledInbox(Inbox):
+    """A mail server that sits on the message for half a minute (SMTP's own timeout)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.receiving = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        import asyncio
+
+        self.receiving.set()
+        await asyncio.sleep(30)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_stop_during_a_slow_send_is_quick_and_leaves_the_week_to_send_again(
+    week: Monitor,
+) -> None:
+    """SIGTERM while the mail server sits on the digest: the send is cut short, the
+    daemon stops within its grace (never touching a closed database), and the week is
+    left pending, so the next start sends it: one copy more at most, never none."""
+    import threading
+    import time
+
+    from monitor.scheduler import SHUTDOWN_GRACE, Daemon
+
+    stalled = StalledInbox()
+    controller = Controller(stalled, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    scheduled = DigestMailer(week.store, week.config, Environment()).scheduled_time(
+        datetime.now(UTC)
+    )
+    week.clock = lambda: scheduled + timedelta(minutes=1)
+    week.env = smtp_env(controller.port)
+    daemon = Daemon(week, listen=None, hard_exit=False)
+    daemon.digest_job = add_digest_jobs(BackgroundScheduler(), week, daemon._job)
+    try:
+        sending = threading.Thread(target=daemon.digest_job)
+        sending.start()
+        assert stalled.receiving.wait(10)
+        daemon.stopping.set()
+        started = time.monotonic()
+        stopped = daemon._shutdown()
+        took = time.monotonic() - started
+        sending.join(5)
+    finally:
+        controller.stop()
+    assert stopped and took < SHUTDOWN_GRACE and not sending.is_alive()
+    row = query(week.store, "SELECT status, last_error FROM digests")[0]
+    assert row["status"] == "pending" and row["last_error"].startswith("stopped")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        mailer = DigestMailer(week.store, week.config, smtp_env(controller.port))
+        mailer.clock = week.clock
+        assert mailer.send_if_due() is True  # the next start
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
