@@ -44,6 +44,12 @@ class _Polled:
     outcome: Outcome
 
 
+# A source is taken to re-identify its items when at least this many new items of one
+# poll, and this share of them, carry titles it already stored.
+REIDENTIFIED_MIN = 3
+REIDENTIFIED_SHARE = 0.8
+
+
 class Pipeline:
     def __init__(
         self,
@@ -208,6 +214,7 @@ class Pipeline:
             fresh = _unique(
                 [i for items in by_source.values() for i in items if i.key not in known]
             )
+            fresh, repeats = self._drop_reidentified(fresh)
             fresh.sort(key=lambda i: i.published_at or now)
             first_poll = {p.source.name: p.state.last_ok_at is None for p in polled}
             unstored = Counter[str]()
@@ -222,6 +229,13 @@ class Pipeline:
             for entry in polled:
                 new_items, new_stories, events = counts[entry.source.name]
                 outcome = replace(entry.outcome, new_items=new_items)
+                if repeats[entry.source.name]:
+                    outcome = replace(
+                        outcome,
+                        warning=f"{repeats[entry.source.name]} items came back under new "
+                        "links or GUIDs with titles already stored: each title is kept once "
+                        "(this source's identities change from poll to poll)",
+                    )
                 if unstored[entry.source.name]:
                     outcome = replace(
                         outcome,
@@ -258,6 +272,27 @@ class Pipeline:
                     )
                 )
         return results
+
+    def _drop_reidentified(self, fresh: list[ItemData]) -> tuple[list[ItemData], Counter[str]]:
+        """A source whose links or GUIDs change at every poll (a session id in the URL, a
+        GUID made per request) brings its old items back as new ones, forever. When most
+        of a source's new items, REIDENTIFIED_MIN or more, carry titles it already has,
+        those are the same items again: they are not stored a second time. A single new
+        item with a known title (a daily "Market update") is left alone."""
+        by_source: dict[str, list[ItemData]] = {}
+        for item in fresh:
+            by_source.setdefault(item.source, []).append(item)
+        repeats = Counter[str]()
+        dropped: set[str] = set()
+        for name, items in by_source.items():
+            if len(items) < REIDENTIFIED_MIN:
+                continue
+            seen = self.store.titles_seen(name, [i.title for i in items])
+            again = [i for i in items if i.title in seen]
+            if len(again) >= REIDENTIFIED_SHARE * len(items):
+                repeats[name] = len(again)
+                dropped.update(i.key for i in again)
+        return [i for i in fresh if i.key not in dropped], repeats
 
     def _record_item(self, item: ItemData, now: datetime, first_poll: bool) -> Recorded | None:
         """Analyse and record one new item. An unforeseen error (a bug) in the work on one

@@ -260,3 +260,59 @@ def test_an_item_that_cannot_be_stored_is_not_said_to_be(
     assert lines and "recording failed" in lines[0] and "it is not stored" in lines[0]
     assert not any("stored without analysis" in line for line in lines)
     assert stored_later == 1
+
+
+def _guid_feed(items: list[tuple[str, str]]) -> str:
+    """RSS whose items have a GUID that is not a permalink, and no link."""
+    body = "".join(
+        f'<item><title>{title}</title><guid isPermaLink="false">{guid}</guid>'
+        f"<pubDate>Mon, 07 Dec 2026 0{n}:00:00 GMT</pubDate></item>"
+        for n, (title, guid) in enumerate(items)
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+    return f"{head}{body}</channel></rss>"
+
+
+def test_items_that_share_one_guid_are_each_kept_and_the_source_is_marked(
+    httpserver: HTTPServer, db_path
+) -> None:
+    """Five different items with one constant GUID and no links: all five are kept (told
+    apart by title), the same item listed twice stays one, and the source says why."""
+    titles = [f"Ford plant update number {n}" for n in range(5)]
+    feed = _guid_feed([(t, "constant-guid") for t in [*titles, titles[0]]])
+    httpserver.expect_request("/g.xml").respond_with_data(feed)
+    config = make_config([{"name": "g", "url": httpserver.url_for("/g.xml")}])
+    with _monitor(config, db_path, io.StringIO()) as m:
+        [result] = m.poll().results
+        m.poll()  # the same response again: nothing new
+        stored = sorted(r["title"] for r in query(m.store, "SELECT title FROM items"))
+    assert stored == titles
+    assert result.new_items == 5
+    assert result.warning and "shared a GUID or link" in result.warning
+
+
+def test_a_feed_whose_identities_change_at_every_poll_stores_each_title_once(
+    httpserver: HTTPServer, db_path
+) -> None:
+    """Links and GUIDs with a session id that changes per request: the same five titles
+    come back as five new items at every poll. The second poll sees it, stores nothing,
+    and marks the source, rather than add five rows per poll forever."""
+    titles = [f"BYD opens dealership in city {n}" for n in range(5)]
+    polls = iter(range(100))
+
+    def changing(request: Request) -> Response:
+        session = next(polls)
+        return Response(
+            _guid_feed([(t, f"{t}-session-{session}") for t in titles]),
+            content_type="application/rss+xml",
+        )
+
+    httpserver.expect_request("/s.xml").respond_with_handler(changing)
+    config = make_config([{"name": "s", "url": httpserver.url_for("/s.xml")}])
+    with _monitor(config, db_path, io.StringIO()) as m:
+        first = m.poll().results[0]
+        second = m.poll().results[0]
+        stored = query(m.store, "SELECT count(*) AS n FROM items")[0]["n"]
+    assert first.new_items == 5 and second.new_items == 0
+    assert stored == 5
+    assert second.warning and "identities change" in second.warning

@@ -332,6 +332,7 @@ def test_a_since_id_older_than_a_week_is_left_out_of_a_search(x_api: FakeX, db_p
     good. The poll asks for the last 7 days instead, and identity drops what is known."""
     x_api.queue("/2/tweets/search/recent", page([post(snowflake(60), "2002", "Ford denies it")]))
     with monitor_for(x_api, db_path, SEARCH) as m:
+        m.pipeline.register_sources()  # as an earlier run left it
         state = m.store.source_states()["x-search"]
         m.store.save_source_state(replace(state, cursor={"since_id": snowflake(8 * 86400)}), 600)
         summary = m.poll()
@@ -343,6 +344,7 @@ def test_a_since_id_older_than_a_week_is_left_out_of_a_search(x_api: FakeX, db_p
 def test_a_recent_since_id_is_kept(x_api: FakeX, db_path: Path) -> None:
     recent = snowflake(3 * 86400)
     with monitor_for(x_api, db_path, SEARCH) as m:
+        m.pipeline.register_sources()  # as an earlier run left it
         state = m.store.source_states()["x-search"]
         m.store.save_source_state(replace(state, cursor={"since_id": recent}), 600)
         m.poll()

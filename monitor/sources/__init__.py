@@ -3,6 +3,7 @@ response into items; this module only dispatches on `Source.kind`."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -89,7 +90,39 @@ def parse_response(
         parsed = pages.parse_page(source, result)
     else:
         parsed = x.parse_response(source, result, state, context.env, context.official_accounts)
-    return replace(parsed, items=[normalise(item, source, now) for item in parsed.items])
+    items, clashes = distinct_identities([normalise(item, source, now) for item in parsed.items])
+    warning = parsed.warning
+    if clashes:
+        clash = (
+            f"{clashes} items shared a GUID or link with another item of the same response; "
+            "each is kept, told apart by its title"
+        )
+        warning = f"{warning}; {clash}" if warning else clash
+    return replace(parsed, items=items, warning=warning)
+
+
+def distinct_identities(items: list[ItemData]) -> tuple[list[ItemData], int]:
+    """A feed that gives different items one identity (a constant GUID and no links, or
+    every item linking to the home page) would lose all but the first as repeats. Items
+    of one response that share an identity but not a title are told apart by their title;
+    the same item listed twice stays one. Returns the items and how many were renamed."""
+    titles: dict[str, set[str]] = {}
+    for item in items:
+        titles.setdefault(item.key, set()).add(item.title)
+    shared = {key for key, names in titles.items() if len(names) > 1}
+    if not shared:
+        return items, 0
+    renamed = [
+        replace(item, key=f"{item.key}#title:{_title_id(item.title)}")
+        if item.key in shared
+        else item
+        for item in items
+    ]
+    return renamed, sum(1 for item in items if item.key in shared)
+
+
+def _title_id(title: str) -> str:
+    return hashlib.sha1(" ".join(title.lower().split()).encode()).hexdigest()[:16]
 
 
 def normalise(item: ItemData, source: Source, now: datetime) -> ItemData:

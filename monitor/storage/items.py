@@ -21,6 +21,19 @@ class ItemsStore(StoreBase):
             found.update(row[0] for row in rows)
         return found
 
+    def titles_seen(self, source: str, titles: Sequence[str]) -> set[str]:
+        """Which of these titles the source already has an item under."""
+        found: set[str] = set()
+        for start in range(0, len(titles), 500):
+            chunk = list(titles[start : start + 500])
+            rows = self._write(
+                "SELECT DISTINCT title FROM items WHERE source = ? "
+                f"AND title IN ({in_list(chunk)})",
+                [source, *chunk],
+            )
+            found.update(row[0] for row in rows)
+        return found
+
     def insert_item(self, row: dict[str, Any], companies: Iterable[str]) -> int:
         item_id = self._insert("items", row) or 0
         self._write_many(

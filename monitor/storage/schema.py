@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -130,5 +130,11 @@ MIGRATIONS: dict[int, str] = {
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     )
+    """,
+    # A source's titles are looked up at each poll (a feed whose links change every time
+    # brings its old items back under new identities); the pair serves source lookups too.
+    5: """
+    DROP INDEX items_source;
+    CREATE INDEX items_source_title ON items(source, title)
     """,
 }
