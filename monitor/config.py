@@ -245,6 +245,9 @@ class Source(_Model):
 class SlackSettings(_Model):
     channel: str = "#monitor"
     pace: Duration = timedelta(seconds=1)
+    # More claims than this waiting for the channel at once (a first start on many
+    # sources, a news storm) go as one summary message; 0 posts every one on its own.
+    summarize_after: int = Field(default=20, ge=0)
 
 
 class DigestSettings(_Model):

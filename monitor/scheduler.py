@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 DELIVERY_EVERY = timedelta(seconds=10)
 RETENTION_EVERY = timedelta(days=1)
 MISFIRE_GRACE = 120  # seconds: a late poll is still worth running
+FIRST_POLL_SPREAD = timedelta(seconds=60)
 SHUTDOWN_GRACE = 5.0  # seconds for in-flight work: well inside Docker's and podman's 10 s
 # Retention never goes below this: denials still link to claims this old.
 MIN_RETENTION = timedelta(days=31)
@@ -238,11 +239,15 @@ class Daemon:
         now = datetime.now(self.scheduler.timezone)
         states = self.monitor.store.source_states()
         self.polls.seed(states)
-        for index, source in enumerate(self.monitor.config.sources):
+        sources = self.monitor.config.sources
+        # Resume where the last run stopped; spread the first polls a little, and over
+        # FIRST_POLL_SPREAD at most, however many sources there are (2,000 sources a
+        # quarter-second apart would leave the last unpolled for eight minutes).
+        gap = min(0.25, FIRST_POLL_SPREAD.total_seconds() / max(1, len(sources)))
+        for index, source in enumerate(sources):
             if source.enabled:
                 due = states[source.name].next_poll_at if source.name in states else None
-                # Resume where the last run stopped; spread the first polls a little.
-                start = now + timedelta(seconds=index * 0.25)
+                start = now + timedelta(seconds=index * gap)
                 self._add_poll_job(source, max(start, due) if due else start)
         self.scheduler.add_job(
             self.deliver,

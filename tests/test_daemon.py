@@ -570,3 +570,21 @@ def test_a_clock_stepped_back_keeps_every_wait_its_length(db_path: Path) -> None
     assert abs((before - after).total_seconds() - 600) < 1
     stored = datetime.fromisoformat(row["next_poll_at"])
     assert abs((due - stored).total_seconds() - 600) < 1
+
+
+def test_first_polls_are_spread_over_a_minute_however_many_sources(db_path: Path) -> None:
+    sources = [{"name": f"s{n}", "url": f"http://127.0.0.1:9/{n}.xml"} for n in range(2000)]
+    with Monitor(make_config(sources), Environment(), db_path, notifiers={}) as monitor:
+        daemon = Daemon(monitor, listen=None, hard_exit=False)
+        started = datetime.now(UTC)
+        daemon._add_jobs()
+        daemon.scheduler.start(paused=True)
+        try:
+            runs = [
+                j.next_run_time for j in daemon.scheduler.get_jobs() if j.id.startswith("poll:")
+            ]
+        finally:
+            daemon.scheduler.shutdown(wait=False)
+    assert len(runs) == 2000
+    assert max(runs) - started <= timedelta(seconds=61)  # jitter aside, within the minute
+    assert max(runs) - min(runs) >= timedelta(seconds=50)  # still spread, not one burst

@@ -14,7 +14,14 @@ from urllib.parse import quote, urlsplit
 from ..models import EventKind
 from . import Alert
 
-__all__ = ["build_blocks", "escape", "fallback_text", "safe_link"]
+__all__ = [
+    "build_blocks",
+    "escape",
+    "fallback_text",
+    "safe_link",
+    "summary_blocks",
+    "summary_text",
+]
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
@@ -192,3 +199,34 @@ def _header(text: str) -> dict[str, Any]:
 def _section(text: str) -> dict[str, Any]:
     # Every piece was clipped before escaping; this cut is only a last guard.
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip_units(text, SECTION_LIMIT)}}
+
+
+def summary_blocks(alerts: list[Alert]) -> list[dict[str, Any]]:
+    """One message for a burst of claims (a backlog at start-up, a news storm): a line
+    each, linked, in as few sections as Slack's limits allow."""
+    lines = [
+        f"• {safe_link(a.url, a.headline)} — {escape(clip(a.outlet, 80)) or 'unknown outlet'}"
+        + (f" ({escape(', '.join(a.companies))})" if a.companies else "")
+        for a in alerts
+    ]
+    sections: list[str] = []
+    for line in lines:
+        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_LIMIT:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    note = (
+        "monitor had more claims waiting than it posts one by one: here they are in one "
+        "message. Denials and confirmations of them reply in this thread."
+    )
+    return [
+        _header(f"{_ICONS[EventKind.NEW_CLAIM]} {_plural(len(alerts), 'new claim')}"),
+        *(_section(text) for text in sections[: BLOCK_LIMIT - 2]),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
+    ]
+
+
+def summary_text(alerts: list[Alert]) -> str:
+    return escape(
+        clip(f"{_plural(len(alerts), 'new claim')}: " + "; ".join(a.headline for a in alerts), 1000)
+    )

@@ -18,13 +18,13 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..config import Config
 from ..errors import DeliveryError, PermanentDeliveryError, UncertainDeliveryError
-from ..models import utcnow
+from ..models import EventKind, utcnow
 from ..storage import Store, iso, parse_iso
 from . import Alert, Notifier
 from .alerts import load_alert
@@ -130,13 +130,14 @@ class Outbox:
         """Send what is due, in event order per channel; return what happened."""
         now = self.clock()
         rows = self.store.outbox_waiting(self._channels(), limit)
-        blocked: set[str] = set()
-        sent = retrying = failed = waiting = 0
+        summary = self._summarise_bursts(rows, now)
+        blocked = set(summary.blocked)
+        sent, retrying, failed, waiting = summary.sent, summary.retrying, summary.failed, 0
         for row in rows:
             channel = row["channel"]
             notifier = self.notifiers.get(channel)
-            if notifier is None or channel in blocked:
-                continue  # removed since the query, or stopped for this pass
+            if notifier is None or channel in blocked or row["id"] in summary.taken:
+                continue  # removed since the query, stopped for this pass, or summarised
             if row["next_attempt_at"] > iso(now):
                 blocked.add(channel)  # an earlier alert waits for its retry: keep the order
                 continue
@@ -156,6 +157,73 @@ class Outbox:
                 if outcome == "retrying":
                     blocked.add(channel)
         return Delivery(sent, retrying, failed, waiting)
+
+    def _summarise_bursts(self, rows: list[dict[str, Any]], now: datetime) -> _Summary:
+        """More claims waiting for a channel than `[slack] summarize_after`: they go as
+        one message (a line each), so that a first start on many sources or a news storm
+        does not leave the channel an hour behind at one message a second. Each claim's
+        row is marked sent with the summary's ref, so its replies thread under it."""
+        result = _Summary()
+        limit = self.config.slack.summarize_after
+        due_by_channel: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            due_by_channel.setdefault(row["channel"], []).append(row)
+        for channel, waiting in due_by_channel.items():
+            summarise = getattr(self.notifiers.get(channel), "send_summary", None)
+            if not limit or summarise is None or len(waiting) <= limit:
+                continue
+            if any(r["status"] != "pending" or r["next_attempt_at"] > iso(now) for r in waiting):
+                continue  # a retry or an uncertain alert first: the order holds
+            claims = []
+            for row in waiting:
+                alert = load_alert(self.store, self.config, row["event_id"])
+                if alert.kind is EventKind.NEW_CLAIM:
+                    claims.append((row, alert))
+            if len(claims) <= limit:
+                continue
+            for start in range(0, len(claims), SUMMARY_MAX):
+                burst = claims[start : start + SUMMARY_MAX]
+                if not self._send_summary(channel, summarise, burst, now, result):
+                    break
+        return result
+
+    def _send_summary(
+        self,
+        channel: str,
+        summarise: Callable[[list[Alert]], str],
+        claims: list[tuple[dict[str, Any], Alert]],
+        now: datetime,
+        result: _Summary,
+    ) -> bool:
+        taken = [(row, alert) for row, alert in claims if self._claim(row, now)]
+        result.taken.update(row["id"] for row, _ in taken)
+        if not taken:
+            return True
+        try:
+            ref = summarise([alert for _, alert in taken])
+        except PermanentDeliveryError as exc:
+            log.error("summary of %d claims to %s failed for good: %s", len(taken), channel, exc)
+            for row, _ in taken:
+                self._set(row["id"], "failed", str(exc), now)
+            result.failed += len(taken)
+            return False
+        except DeliveryError as exc:
+            # Each row is then checked (if uncertain) and sent on its own, in order.
+            status = "sending" if isinstance(exc, UncertainDeliveryError) else "pending"
+            delay = backoff(1, exc.retry_after)
+            log.warning(
+                "summary to %s: %s; retrying in %.0f s", channel, exc, delay.total_seconds()
+            )
+            for row, _ in taken:
+                self._set(row["id"], status, str(exc), now + delay)
+            result.retrying += len(taken)
+            result.blocked.add(channel)
+            return False
+        for row, _ in taken:
+            self._mark_sent(row["id"], ref)
+        result.sent += len(taken)
+        log.info("%d claims sent to %s as one summary message", len(taken), channel)
+        return True
 
     def _attempt(
         self, row: dict[str, Any], alert: Alert, notifier: Notifier, thread_ref: str | None
@@ -266,3 +334,15 @@ def row_ids(row: dict[str, Any]) -> tuple[object, object]:
 
 
 _WAIT = object()
+SUMMARY_MAX = 40  # claims in one summary message: well inside Slack's 50 blocks
+
+
+@dataclass
+class _Summary:
+    """What summarising did in one delivery pass."""
+
+    taken: set[int] = field(default_factory=set)  # outbox row ids handled here
+    blocked: set[str] = field(default_factory=set)
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0

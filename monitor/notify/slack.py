@@ -32,7 +32,14 @@ from ..errors import (
 )
 from ..models import EventKind
 from . import Alert
-from .blocks import build_blocks, escape, fallback_text, safe_link
+from .blocks import (
+    build_blocks,
+    escape,
+    fallback_text,
+    safe_link,
+    summary_blocks,
+    summary_text,
+)
 
 __all__ = [
     "SlackNotifier",
@@ -214,9 +221,32 @@ class SlackNotifier:
         except (SlackClientError, OSError) as exc:
             raise _error(exc, "chat.postMessage") from exc
         self._channel_ids[self.channel] = str(response["channel"])
-        if thread and alert.root is not None:
+        summary_root = bool(thread_ref and thread_ref.endswith(SUMMARY_MARK))
+        if thread and alert.root is not None and not summary_root:
             self._update_root(alert.root, thread)
         return f"{response['channel']}:{response['ts']}"
+
+    def send_summary(self, alerts: list[Alert]) -> str:
+        """A burst of claims as one message; its ref (marked) stands for each of them."""
+        self._wait_for_pace()
+        ids = ",".join(str(a.event_id) for a in alerts)
+        installation = alerts[0].installation if alerts else ""
+        try:
+            response = self.client.chat_postMessage(
+                channel=self.channel,
+                text=summary_text(alerts),
+                blocks=summary_blocks(alerts),
+                metadata={
+                    "event_type": METADATA_EVENT_TYPE,
+                    "event_payload": {"event_ids": ids, "installation": installation},
+                },
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            raise _error(exc, "chat.postMessage") from exc
+        self._channel_ids[self.channel] = str(response["channel"])
+        return f"{response['channel']}:{response['ts']}{SUMMARY_MARK}"
 
     def _update_root(self, root: Alert, thread: tuple[str, str]) -> None:
         """Show the claim's new status on its message; a failure here loses nothing."""
@@ -242,6 +272,7 @@ class SlackNotifier:
         A reply found this way also gets its root's status update, which the crash
         may have cut off."""
         thread = _split_ref(thread_ref) if thread_ref else None
+        summary_root = bool(thread_ref and thread_ref.endswith(SUMMARY_MARK))
         start = since or alert.created_at  # the message cannot predate either
         oldest = f"{(start - CLOCK_MARGIN).timestamp():.6f}" if start is not None else ""
         try:
@@ -250,10 +281,12 @@ class SlackNotifier:
                 payload = (message.get("metadata") or {}).get("event_payload") or {}
                 # The same event id from another database (a shared channel, a database
                 # made anew) is another alert: both keys must match.
-                if str(payload.get("event_id")) == str(alert.event_id) and str(
-                    payload.get("installation", "")
-                ) == str(alert.installation):
-                    if thread and alert.root is not None:
+                if str(payload.get("installation", "")) != str(alert.installation):
+                    continue
+                if str(alert.event_id) in str(payload.get("event_ids", "")).split(","):
+                    return f"{channel}:{message['ts']}{SUMMARY_MARK}"
+                if str(payload.get("event_id")) == str(alert.event_id):
+                    if thread and alert.root is not None and not summary_root:
                         self._update_root(alert.root, thread)
                     return f"{channel}:{message['ts']}"
         except (SlackApiError, SlackClientError, OSError) as exc:
@@ -325,9 +358,14 @@ class SlackNotifier:
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{6,}")
 
 
+# A claim sent inside a summary message has the summary's ref with this mark: its
+# replies thread under the summary, which is never overwritten with one claim's status.
+SUMMARY_MARK = "#summary"
+
+
 def _split_ref(ref: str) -> tuple[str, str]:
     channel, _, ts = ref.partition(":")
-    return channel, ts
+    return channel, ts.partition("#")[0]
 
 
 class SlackWebhookNotifier:
@@ -366,6 +404,24 @@ class SlackWebhookNotifier:
             f"Slack webhook answered {response.status_code}",
             retry_after=_retry_after(response.headers),
         )
+
+    def send_summary(self, alerts: list[Alert]) -> str:
+        """A burst of claims as one message (no threads here: replies quote their claim)."""
+        try:
+            response = self.client.send(
+                text=summary_text(alerts),
+                blocks=summary_blocks(alerts),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except (SlackClientError, OSError) as exc:
+            raise UncertainDeliveryError(f"Slack webhook: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise TransientDeliveryError(
+                f"Slack webhook answered {response.status_code}",
+                retry_after=_retry_after(response.headers),
+            )
+        return f"webhook:{alerts[0].event_id}{SUMMARY_MARK}"
 
     def find(
         self, alert: Alert, thread_ref: str | None, since: datetime | None = None

@@ -17,7 +17,7 @@ from monitor.app import Monitor
 from monitor.config import Environment
 from monitor.notify.slack import SlackNotifier
 from monitor.status import collect_status, render_status
-from tests.conftest import make_config
+from tests.conftest import make_config, rss
 from tests.fakes.slack_server import FakeSlack
 from tests.notify.stories import serve_feeds
 from tests.sql import execute, query
@@ -414,3 +414,106 @@ def test_another_databases_alert_with_the_same_event_id_is_not_taken_for_ours(
         if m.metadata["event_payload"]["installation"] == ours
     ]
     assert from_second == expected  # every alert of the second, once, in order
+
+
+CITIES = [
+    "Cologne",
+    "Valencia",
+    "Chennai",
+    "Louisville",
+    "Dearborn",
+    "Szeged",
+    "Izmir",
+    "Rayong",
+    "Pretoria",
+    "Halewood",
+    "Craiova",
+    "Saarlouis",
+    "Silverton",
+    "Camacari",
+    "Oakville",
+    "Hermosillo",
+    "Kansas City",
+    "Chongqing",
+    "Nanchang",
+    "Sanand",
+    "Cuautitlan",
+    "Genk",
+    "Bordeaux",
+    "Dagenham",
+    "Broadmeadows",
+]
+
+
+def _burst_monitor(
+    httpserver: HTTPServer, slack: FakeSlack, db_path: Path, clock: Clock, limit: int
+) -> Monitor:
+    items = [
+        {
+            "title": f"Ford weighs sale of its {city} plant, people familiar say",
+            "link": f"https://news.example.com/ford-{n}",
+        }
+        for n, city in enumerate(CITIES)
+    ]
+    httpserver.expect_request("/burst.xml").respond_with_data(rss(items, "Auto News"))
+    denial = {
+        "title": "Ford denies it is weighing a sale of its Cologne plant",
+        "link": "https://wire.example.com/ford-denies-cologne",
+    }
+    httpserver.expect_request("/denial.xml").respond_with_data(rss([denial], "Wire"))
+    config = make_config(
+        [
+            {"name": "burst", "url": httpserver.url_for("/burst.xml")},
+            {"name": "wire", "url": httpserver.url_for("/denial.xml")},
+        ],
+        slack={"channel": "#auto-intel", "summarize_after": limit},
+    )
+    notifier = SlackNotifier(slack.token, "#auto-intel", slack.api_url, pace=0, timeout=3)
+    return Monitor(config, Environment(), db_path, notifiers={"slack": notifier}, clock=clock)
+
+
+def test_a_burst_of_claims_goes_as_one_summary_message(
+    httpserver: HTTPServer, slack: FakeSlack, db_path: Path, clock: Clock
+) -> None:
+    """A first start on many sources, or a news storm: more claims waiting than
+    `summarize_after` go as one message listing each, not one a second for minutes."""
+    with _burst_monitor(httpserver, slack, db_path, clock, limit=20) as m:
+        m.poll(["burst"], deliver=False)
+        claims = event_ids(m)
+        delivery = m.deliver()
+        rows = query(m.store, "SELECT status, external_ref FROM outbox")
+        m.poll(["wire"])  # a denial of one of them: it replies in the summary's thread
+    assert len(claims) > 20 and delivery.sent == len(claims)
+    message, reply = slack.messages
+    assert reply.thread_ts == message.ts and "Cologne" in reply.text
+    assert not message.updated  # the summary is never overwritten with one claim's status
+    assert message.metadata["event_payload"]["event_ids"] == ",".join(map(str, claims))
+    text = " ".join(b["text"]["text"] for b in message.blocks if b["type"] == "section")
+    assert all(f"{city} plant" in text for city in CITIES)
+    assert {r["status"] for r in rows} == {"sent"}
+    assert len({r["external_ref"] for r in rows}) == 1
+
+
+def test_below_the_limit_claims_go_one_by_one(
+    httpserver: HTTPServer, slack: FakeSlack, db_path: Path, clock: Clock
+) -> None:
+    with _burst_monitor(httpserver, slack, db_path, clock, limit=0) as m:
+        m.poll(["burst"], deliver=False)
+        m.deliver()
+        assert posted_ids(slack) == event_ids(m)
+
+
+def test_a_summary_whose_answer_was_lost_is_found_not_sent_again(
+    httpserver: HTTPServer, slack: FakeSlack, db_path: Path, clock: Clock
+) -> None:
+    with _burst_monitor(httpserver, slack, db_path, clock, limit=20) as m:
+        m.poll(["burst"], deliver=False)
+        slack.drop_response_next("chat.postMessage")  # Slack took it; we never heard
+        first = m.deliver()
+        while m.outbox.backlog():
+            clock.advance(120)
+            m.deliver()
+        statuses_now = statuses(m)
+    assert first.sent == 0
+    assert len(slack.messages) == 1  # found by its event ids, not posted again
+    assert statuses_now == Counter({"sent": len(CITIES)})
