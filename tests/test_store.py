@@ -84,3 +84,19 @@ def test_size_and_counts_are_read_alike_on_both_backends(db_target: str) -> None
     assert size > 0 and counts["bytes"] > 0
     assert [s["name"] for s in sorted(counts["sources"], key=lambda s: s["name"])] == ["a", "b"]
     assert counts["items"] == 0 and counts["events"] == {} and counts["outbox"] == []
+
+
+def test_an_empty_database_file_is_said_to_be_a_new_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file truncated to 0 bytes opens as a new database, which forgets what it alerted:
+    one warning line says so, and where to look."""
+    import logging
+
+    path = tmp_path / "monitor.db"
+    path.write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="monitor.storage.base"):
+        Store(path).close()
+        Store(path).close()  # a database now: no warning the second time
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "empty file" in lines[0] and "backup" in lines[0]

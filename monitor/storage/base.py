@@ -10,6 +10,8 @@ naming the step. No module outside `storage/` writes SQL.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -24,6 +26,8 @@ import sqlite_utils
 from ..errors import StoreError
 from . import postgres
 from .schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SCHEMA_VERSION", "StoreBase", "driver_errors", "is_postgres", "iso", "parse_iso"]
 
@@ -84,6 +88,14 @@ class StoreBase:
                 raise StoreError(f"cannot open database {self.display}: {exc}") from exc
             self._migrate()
             return
+        if self.path != ":memory:" and os.path.isfile(self.path) and not os.path.getsize(self.path):
+            # A file truncated to nothing (a failed copy, a full disk at the wrong moment)
+            # opens as a new database, with no memory of what was alerted.
+            log.warning(
+                "database %s is an empty file: starting a new database; items of the last "
+                "alert window will alert again (restore a backup instead: see the README)",
+                self.path,
+            )
         try:
             conn = sqlite3.connect(
                 self.path, timeout=busy_timeout, check_same_thread=False, isolation_level=None
