@@ -96,7 +96,7 @@ NOT_DENIED = _rx(
     r"\s+(?:explicitly\s+|directly\s+|outright\s+)?(?:deny|denied|refute|rule\s+out|dismiss)|"
     r"\bstopped\s+short\s+of\s+(?:a\s+)?(?:denial|denying|refuting|ruling\s+out)|"
     r"\bno\s+denial\b|\bnot\s+(?:a\s+)?denial\b|"
-    r"\bneither\s+(?:confirm\w*|den\w+)\s+nor\s+(?:confirm\w*|den\w+)|"
+    r"\bneither\s+(?:confirm\w*|den\w+|admit\w*)\s+nor\s+(?:confirm\w*|den\w+|admit\w*)|"
     r"\bconfirm\s+or\s+deny\b|"
     r"\bno\s+(?:final\s+)?decision\s+(?:has|had)\s+(?:yet\s+)?been\s+(?:made|taken)\b|"
     r"\bnot\s+denying\b|未有否[认認]|没有?否认|沒有?否認|并未否认|並未否認|并没否认|並沒否認|"
@@ -208,7 +208,8 @@ DENIAL_NEGATED = _rx(
     r"暂无|暫無|无意|無意|\brul(?:ed|es|ing)?\s+out\b",
     # not doing what was reported: "is not in talks", "is not buying", "not for sale"
     r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|we're|they're)?\s*(?:not|n't|never)\s+"
-    r"(?:currently\s+|actively\s+)?(?:in\s+(?:talks|negotiations|discussions)|negotiating|"
+    r"(?:currently\s+|actively\s+|presently\s+)?(?:in\s+(?:talks|negotiations|discussions)|"
+    r"engaged\s+in|negotiating|"
     r"considering|planning|pursuing|looking\s+(?:to|at)|seeking|talking|exploring|discussing|"
     r"cutting|selling|closing|leaving|exiting|building|entering|raising|buying|acquiring|"
     r"investing|moving|shifting|relocating|abandoning|scrapping|killing|ending|cancell?ing|"
@@ -273,6 +274,14 @@ ANNOUNCEMENT = _rx(
     r"\b(?:has\s+|have\s+)?announced\s+(?:on\s+\w+\s+)?that\b|"
     r"\b(?:reached|signed|entered\s+into)\s+(?:an?\s+|the\s+)?(?:definitive\s+|final\s+)?"
     r"(?:agreement|deal)\b",
+    # in its own voice, the very talks or review that get rumoured: "said it is in talks
+    # with", "said it's exploring a transaction", "..., it said in an announcement"
+    r"\b(?:said|says|stated)\s+(?:on\s+\w+\s+|in\s+a\s+statement\s+|late\s+\w+\s+)?(?:that\s+)?"
+    r"(?:it|they|the\s+company|the\s+group)(?:\s+is|\s+was|'s|’s|\s+were|\s+are|\s+had\s+been|"
+    r"\s+has\s+been)\s+(?:\w+\s+){0,2}?(?:exploring|in\s+(?:\w+\s+)?(?:talks|discussions|"
+    r"negotiations)|considering|conducting|reviewing|evaluating|weighing|holding\s+talks)\b|"
+    r"\b(?:in\s+(?:\w+\s+)?(?:talks|discussions|negotiations)|exploring|considering)\b[^.;]{0,120}?"
+    r",\s*(?:it|the\s+company)\s+said\s+in\s+(?:an?\s+)?(?:announcement|statement|filing|release)",
 )
 # The company acts ("Meta cuts 11,000 jobs", "Shell to buy East Resources", "BP names
 # Auchincloss CEO"): a confirmation only when nothing reports it ("..., sources say").
@@ -299,6 +308,12 @@ CORPORATE_ACT = _rx(
     # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
     r"\blay\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",
+    # a deal given up: "has withdrawn its offer", "terminated all discussions", "ended
+    # talks", "withdraw from the sale process" (the end of what was rumoured is news too)
+    r"\b(?:withdr(?:aw|ew|awn|aws|awing)|terminat(?:e|es|ed|ing)|end(?:s|ed)|call(?:s|ed)\s+"
+    r"off|abandon(?:s|ed)|scrap(?:s|ped))\s+(?:from\s+)?(?:its\s+|their\s+|the\s+|all\s+|"
+    r"an?\s+)?(?:[\w-]+\s+){0,3}?(?:talks|discussions|negotiations|offer|bid|proposal|takeover|"
+    r"merger|deal|sale\s+process|contract)\b",
 )
 NOT_CONFIRMED = _rx(
     # not confirmed: "won't confirm", "declining to confirm", "unconfirmed", "no confirmation"

@@ -96,7 +96,7 @@ class StanceClassifier:
         hedged = cues.NOT_CONFIRMED.search(cleaned)
         unhedged = cues.NOT_CONFIRMED.sub(" ", cleaned) if hedged else cleaned
         confirmation = cues.CONFIRMATION.search(unhedged)
-        if confirmation is None and (mentions or speaks_for):
+        if confirmation is None:
             confirmation = cues.ANNOUNCEMENT.search(unhedged)
         strong = cues.DENIAL_STRONG.search(cleaned)
         if strong and not (
@@ -152,7 +152,7 @@ class StanceClassifier:
             )
         if claim and not speaks_for:
             return StanceResult(Stance.CLAIM, 0.8, claim.group(0).strip(" ,-–—:("))
-        act = cues.CORPORATE_ACT.search(unhedged) if (mentions or speaks_for) else None
+        act = cues.CORPORATE_ACT.search(unhedged)
         if act:  # the company acts, and nothing says it is only reported
             return StanceResult(
                 Stance.CONFIRMATION,

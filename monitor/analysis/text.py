@@ -82,7 +82,7 @@ _CONCEPT_WORDS = {
     "exit": "exit exits exited leave leaves leaving quit quits withdraw withdraws",
     "cut": "cut cuts lower lowers lowered reduce reduces reduced slash slashes slashed trim "
     "trims trimmed",
-    "job": "job jobs workforce positions roles employees staff",
+    "job": "job jobs workforce positions roles employees staff workers",
     "invest": "invest invests invested investing investment investments",
     "leader": "ceo ceos chief replace replaces replaced replacement successor succession "
     "fire fired oust ousted resign resigns resigned",
@@ -119,6 +119,11 @@ _PHRASE_CONCEPT = {
     "pushed back": " delay ",
     "pushes back": " delay ",
     "push back": " delay ",
+    # "to lay off 10% of staff" and "layoffs planned" are one action
+    "lay off": " layoff ",
+    "lays off": " layoff ",
+    "laying off": " layoff ",
+    "laid off": " layoff ",
 }
 _DROP_PHRASES = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in _PHRASE_CONCEPT))
 
