@@ -119,11 +119,6 @@ _PHRASE_CONCEPT = {
     "pushed back": " delay ",
     "pushes back": " delay ",
     "push back": " delay ",
-    # "to lay off 10% of staff" and "layoffs planned" are one action
-    "lay off": " layoff ",
-    "lays off": " layoff ",
-    "laying off": " layoff ",
-    "laid off": " layoff ",
 }
 _DROP_PHRASES = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in _PHRASE_CONCEPT))
 
