@@ -277,6 +277,56 @@ def digest(
             click.echo(render_text(report))
 
 
+@cli.command()
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="PATH|URL",
+    help="The database to copy from (the SQLite file in use).",
+)
+@click.option(
+    "--to",
+    "target",
+    metavar="URL",
+    help="The database to copy into [default: $MONITOR_DATABASE_URL].",
+)
+def migrate(source: str, target: str | None) -> None:
+    """Copy an installation's history into another database (SQLite to Postgres).
+
+    Safe to re-run: each row is upserted on its key. Run it while the daemon works on the
+    old database, then stop the daemon, run it again, and start the daemon on the new one."""
+    from .storage import Store, is_postgres
+    from .storage.migrate import copy_history
+
+    env = load_environment()
+    setup_logging(env.log_format, env.secrets)
+    try:
+        target = target or os.environ.get("MONITOR_DATABASE_URL") or ""
+        if not target:
+            raise ConfigError("--to is missing, and MONITOR_DATABASE_URL is not set")
+        if not is_postgres(source) and not Path(source).exists():
+            raise ConfigError(f"--from {source}: no such database")
+        old = Store(source)
+        try:
+            new = Store(target)
+            try:
+                copied = copy_history(old, new)
+            finally:
+                new.close()
+        finally:
+            old.close()
+        click.echo(f"copied {old.display} into {new.display}:")
+        click.echo("\n".join(f"  {table:12} {rows:>9,} rows" for table, rows in copied.items()))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {_scrub(problem)}", err=True)
+        sys.exit(2)
+    except MonitorError as exc:
+        click.echo(f"error: {_scrub(str(exc))}", err=True)
+        sys.exit(1)
+
+
 @cli.command("check-config")
 @common_options
 def check_config(config_path: str | None, db_path: str | None) -> None:
