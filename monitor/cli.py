@@ -164,6 +164,50 @@ def poll(
 
 @cli.command()
 @common_options
+@click.option(
+    "--concurrency",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs this worker runs at once.",
+)
+@click.option(
+    "--listen",
+    default="",
+    metavar="HOST:PORT",
+    help="Address of this worker's /healthz, /readyz and /metrics server (default: none).",
+)
+def worker(config_path: str | None, db_path: str | None, concurrency: int, listen: str) -> None:
+    """On Postgres: take jobs (polls, deliveries, the digest) beside any other workers."""
+    from .metrics import Metrics
+    from .web import HealthServer, check, check_database, parse_listen
+    from .worker import run_worker
+
+    if listen:
+        parse_listen(listen)
+    with _open(config_path, db_path) as monitor:
+        server = None
+        if listen:
+            metrics = Metrics()
+            metrics.watch(monitor.store.path, lambda: [s.name for s in monitor.config.sources])
+
+            def readiness() -> tuple[bool, dict[str, Any]]:
+                checks = {
+                    "database": check_database(monitor.store.path),
+                    "worker": check(True, "taking jobs"),
+                }
+                return all(c["ok"] for c in checks.values()), checks
+
+            server = HealthServer(listen, metrics, readiness).start()
+        try:
+            run_worker(monitor, concurrency)
+        finally:
+            if server is not None:
+                server.stop()
+
+
+@cli.command()
+@common_options
 def demo(config_path: str | None, db_path: str | None) -> None:
     """Replay the seed story offline (Ford–Xiaomi claim, then two denials)."""
     from .demo import run_demo

@@ -128,6 +128,9 @@ class MonitorSettings(_Model):
     request_timeout: Duration = timedelta(seconds=30)
     concurrency: int = Field(default=32, ge=1, le=512)
     per_host_concurrency: int = Field(default=4, ge=1, le=64)
+    # `monitor worker` on Postgres: a worker silent this long is gone, and its jobs run
+    # again elsewhere (it sends a heartbeat every third of this).
+    worker_stalled_after: Duration = timedelta(seconds=30)
 
     @field_validator("timezone")
     @classmethod

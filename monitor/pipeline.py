@@ -210,6 +210,7 @@ class Pipeline:
         counts = {name: [0, 0, 0] for name in by_source}  # new items, new stories, events
         results = []
         with self.store.transaction("recording a poll"):
+            self.store.lock_recording()
             known = self.store.known_keys([i.key for items in by_source.values() for i in items])
             fresh = _unique(
                 [i for items in by_source.values() for i in items if i.key not in known]

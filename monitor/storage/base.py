@@ -120,6 +120,12 @@ class StoreBase:
         if self.lock.acquire(timeout=1.0):
             self.conn.close()
 
+    def lock_recording(self) -> None:
+        """Inside a transaction: one recorder at a time across processes (Postgres
+        workers); SQLite's write lock already makes it so."""
+        if self.postgres:
+            postgres.lock_recording(self.conn)
+
     def installation_id(self) -> str:
         """This database's random id, made at its first use and never changed."""
         if self._installation is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +21,8 @@ __all__ = ["connect", "ddl", "dml", "errors", "redact", "rows"]
 _LOCK_CLASS = 0x6D6F6E  # "mon"
 MIGRATION_LOCK = 1
 DAEMON_LOCK = 2
+RECORDING_LOCK = 3
+QUEUE_SCHEMA_LOCK = 4
 
 
 def _psycopg() -> Any:
@@ -113,6 +115,30 @@ def set_schema_version(conn: Any, version: int) -> None:
 def lock_migrations(conn: Any) -> None:
     """Serialise migrations across processes until the transaction ends."""
     conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, MIGRATION_LOCK])
+
+
+def lock_recording(conn: Any) -> None:
+    """Serialise the recording of polls across workers until the transaction ends: story
+    placement must see the stories another worker created a moment ago."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, RECORDING_LOCK])
+
+
+def ensure_queue_schema(url: str, apply: Callable[[], None]) -> bool:
+    """Procrastinate's tables, made once: `apply` runs only when they are missing, under
+    a lock, so workers starting together do not both create them. True if it ran."""
+    try:
+        with _psycopg().connect(url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_CLASS, QUEUE_SCHEMA_LOCK])
+            try:
+                found = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+                if found is not None and found[0] is not None:
+                    return False
+                apply()
+                return True
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, QUEUE_SCHEMA_LOCK])
+    except errors() as exc:
+        raise StoreError(f"cannot prepare the job queue in {redact(url)}: {exc}") from exc
 
 
 class DaemonLock:
