@@ -190,6 +190,14 @@ def run_worker(monitor: Monitor, concurrency: int = 4) -> None:
             "monitor worker runs on Postgres: set MONITOR_DATABASE_URL (on SQLite, "
             "`monitor run` is the one daemon)"
         )
+    from .lock import lock_holder
+
+    holder = lock_holder(monitor.store.path)
+    if holder is not None:
+        raise MonitorError(
+            f"a `monitor run` daemon works on this database ({holder}): stop it first; "
+            "workers take its place"
+        )
     app = build_app(monitor.store.path)
     _context.monitor = monitor
     _context.outboxes = {
