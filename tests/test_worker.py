@@ -121,7 +121,7 @@ def test_two_workers_share_the_work_and_every_alert_arrives_once_threaded(
         workers = [_worker(config, env) for _ in range(2)]
         try:
             slack.wait_for(lambda f: len(f.messages) >= 2 * FEEDS, timeout=60)
-            time.sleep(2)  # a second copy of anything would have arrived by now
+            time.sleep(1)  # a second copy of anything would have arrived by now
         finally:
             for process in workers:
                 process.send_signal(signal.SIGTERM)
@@ -185,7 +185,7 @@ def test_workers_killed_during_a_poll_and_a_delivery_lose_and_repeat_nothing(
         third = _worker(config, env)
         try:
             slack.wait_for(lambda f: len(f.messages) >= 2 * FEEDS, timeout=90)
-            time.sleep(2)
+            time.sleep(1)
         except TimeoutError:
             third.send_signal(signal.SIGTERM)
             raise AssertionError(
