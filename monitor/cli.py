@@ -74,6 +74,17 @@ def common_options(func: F) -> F:
     )
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return one_line_errors(func)(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def one_line_errors(func: F) -> F:
+    """An expected failure as one line on stderr: exit 2 for usage or configuration,
+    1 for the rest; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
@@ -335,6 +346,7 @@ def digest(
     metavar="URL",
     help="The database to copy into [default: $MONITOR_DATABASE_URL].",
 )
+@one_line_errors
 def migrate(source: str, target: str | None) -> None:
     """Copy an installation's history into another database (SQLite to Postgres).
 
@@ -345,30 +357,22 @@ def migrate(source: str, target: str | None) -> None:
 
     env = load_environment()
     setup_logging(env.log_format, env.secrets)
+    target = target or os.environ.get("MONITOR_DATABASE_URL") or ""
+    if not target:
+        raise ConfigError("--to is missing, and MONITOR_DATABASE_URL is not set")
+    if not is_postgres(source) and not Path(source).exists():
+        raise ConfigError(f"--from {source}: no such database")
+    old = Store(source)
     try:
-        target = target or os.environ.get("MONITOR_DATABASE_URL") or ""
-        if not target:
-            raise ConfigError("--to is missing, and MONITOR_DATABASE_URL is not set")
-        if not is_postgres(source) and not Path(source).exists():
-            raise ConfigError(f"--from {source}: no such database")
-        old = Store(source)
+        new = Store(target)
         try:
-            new = Store(target)
-            try:
-                copied = copy_history(old, new)
-            finally:
-                new.close()
+            copied = copy_history(old, new)
         finally:
-            old.close()
-        click.echo(f"copied {old.display} into {new.display}:")
-        click.echo("\n".join(f"  {table:12} {rows:>9,} rows" for table, rows in copied.items()))
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {_scrub(problem)}", err=True)
-        sys.exit(2)
-    except MonitorError as exc:
-        click.echo(f"error: {_scrub(str(exc))}", err=True)
-        sys.exit(1)
+            new.close()
+    finally:
+        old.close()
+    click.echo(f"copied {old.display} into {new.display}:")
+    click.echo("\n".join(f"  {table:12} {rows:>9,} rows" for table, rows in copied.items()))
 
 
 @cli.command("check-config")

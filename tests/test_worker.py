@@ -92,6 +92,42 @@ def _serve(
         httpserver.expect_request(f"/feed{n}.xml").respond_with_handler(handler)
 
 
+def _assert_every_alert_once_under_its_claim(slack: FakeSlack) -> None:
+    """Every claim and every denial once (by event id), each denial in its claim's thread."""
+    ids = [m.metadata["event_payload"]["event_id"] for m in slack.messages]
+    assert len(ids) == len(set(ids)) == 2 * FEEDS, Counter(ids)
+    claims = {m.ts: m for m in slack.top_level("#auto-intel")}
+    replies = [m for m in slack.messages if m.thread_ts is not None]
+    assert len(claims) == len(replies) == FEEDS
+    for reply in replies:
+        place = next(p for p in PLACES if f"{p} plant" in reply.text)
+        assert f"{place} plant" in claims[reply.thread_ts].text
+
+
+def _every_source_polled_and_each_item_stored_once(polls: Counter[str], url: str) -> int:
+    """Asserts as it says; returns how many workers are still registered."""
+    assert all(polls[f"feed{n}"] >= 1 for n in range(FEEDS))
+    store = Store(url)
+    try:
+        doubled = query(store, "SELECT key FROM items GROUP BY key HAVING count(*) > 1")
+        stored = query(store, "SELECT count(*) AS n FROM items")[0]["n"]
+        registered = query(store, "SELECT count(*) AS n FROM procrastinate_workers")[0]["n"]
+    finally:
+        store.close()
+    assert doubled == [] and stored == 2 * FEEDS
+    return int(registered)
+
+
+def _env(url: str, slack: FakeSlack) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "MONITOR_DATABASE_URL": url,
+        "SLACK_BOT_TOKEN": slack.token,
+        "SLACK_API_URL": slack.api_url,
+        "MONITOR_LOG_FORMAT": "text",
+    }
+
+
 def _worker(config: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "worker", "--config", str(config)],
@@ -111,13 +147,7 @@ def test_two_workers_share_the_work_and_every_alert_arrives_once_threaded(
     _serve(httpserver, polls, {})
     config = _config(tmp_path, httpserver)
     with FakeSlack() as slack:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "MONITOR_DATABASE_URL": url,
-            "SLACK_BOT_TOKEN": slack.token,
-            "SLACK_API_URL": slack.api_url,
-            "MONITOR_LOG_FORMAT": "text",
-        }
+        env = _env(url, slack)
         workers = [_worker(config, env) for _ in range(2)]
         try:
             slack.wait_for(lambda f: len(f.messages) >= 2 * FEEDS, timeout=60)
@@ -126,30 +156,13 @@ def test_two_workers_share_the_work_and_every_alert_arrives_once_threaded(
             for process in workers:
                 process.send_signal(signal.SIGTERM)
             logs = [process.communicate(timeout=20)[1] for process in workers]
-        claims = slack.top_level("#auto-intel")
-        replies = [m for m in slack.messages if m.thread_ts is not None]
     assert all(p.returncode == 0 for p in workers), logs
     assert "Traceback" not in "".join(logs), logs
     polled_by = [log.count("polled feed") for log in logs]
     assert sum(polled_by) == FEEDS and all(polled_by), polled_by  # shared, each source once
-    ids = [m.metadata["event_payload"]["event_id"] for m in slack.messages]
-    assert len(ids) == len(set(ids)) == 2 * FEEDS  # every alert, once
-    assert len(claims) == len(replies) == FEEDS
-    by_ts = {m.ts: m for m in claims}
-    for reply in replies:  # each denial under its own claim
-        claim = by_ts[reply.thread_ts]
-        place = next(p for p in PLACES if f"{p} plant" in reply.text)
-        assert f"{place} plant" in claim.text
+    _assert_every_alert_once_under_its_claim(slack)
     assert polls["overlaps"] == 0
-    assert all(polls[f"feed{n}"] >= 1 for n in range(FEEDS))
-    store = Store(url)
-    try:
-        items = query(store, "SELECT key, count(*) AS n FROM items GROUP BY key")
-        workers_seen = query(store, "SELECT count(*) AS n FROM procrastinate_workers")[0]["n"]
-    finally:
-        store.close()
-    assert len(items) == 2 * FEEDS and all(row["n"] == 1 for row in items)
-    assert workers_seen == 0  # both stopped cleanly and said so
+    assert _every_source_polled_and_each_item_stored_once(polls, url) == 0  # workers left
 
 
 def test_workers_killed_during_a_poll_and_a_delivery_lose_and_repeat_nothing(
@@ -164,12 +177,7 @@ def test_workers_killed_during_a_poll_and_a_delivery_lose_and_repeat_nothing(
     _serve(httpserver, polls, {}, slow=0.4)
     config = _config(tmp_path, httpserver, extra='[monitor]\nworker_stalled_after = "3s"\n')
     with FakeSlack() as slack:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "MONITOR_DATABASE_URL": url,
-            "SLACK_BOT_TOKEN": slack.token,
-            "SLACK_API_URL": slack.api_url,
-        }
+        env = _env(url, slack)
         first = _worker(config, env)
         deadline = time.monotonic() + 30
         while sum(polls.values()) == 0 and time.monotonic() < deadline:
@@ -196,21 +204,6 @@ def test_workers_killed_during_a_poll_and_a_delivery_lose_and_repeat_nothing(
             if third.returncode is None:
                 third.send_signal(signal.SIGTERM)
         log = third.communicate(timeout=20)[1]
-        claims = slack.top_level("#auto-intel")
-        replies = [m for m in slack.messages if m.thread_ts is not None]
     assert third.returncode == 0 and "Traceback" not in log, log
-    ids = [m.metadata["event_payload"]["event_id"] for m in slack.messages]
-    assert len(ids) == len(set(ids)) == 2 * FEEDS, Counter(ids)
-    assert len(claims) == len(replies) == FEEDS
-    by_ts = {m.ts: m for m in claims}
-    for reply in replies:
-        place = next(p for p in PLACES if f"{p} plant" in reply.text)
-        assert f"{place} plant" in by_ts[reply.thread_ts].text
-    assert all(polls[f"feed{n}"] >= 1 for n in range(FEEDS))
-    store = Store(url)
-    try:
-        doubled = query(store, "SELECT key FROM items GROUP BY key HAVING count(*) > 1")
-        stored = query(store, "SELECT count(*) AS n FROM items")[0]["n"]
-    finally:
-        store.close()
-    assert doubled == [] and stored == 2 * FEEDS
+    _assert_every_alert_once_under_its_claim(slack)
+    _every_source_polled_and_each_item_stored_once(polls, url)

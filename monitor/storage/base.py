@@ -17,7 +17,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +237,18 @@ class StoreBase:
                     cursor.executemany(self._sql(sql), params)
             else:
                 self.conn.executemany(sql, params)
+
+    def _shift_times(self, table: str, key: str, column: str, where: str, delta: timedelta) -> int:
+        """Inside a transaction: move a timestamp column by `delta` where `where` holds
+        (the names come from our code); how many rows moved."""
+        rows = self._rows(f"SELECT {key} AS k, {column} AS t FROM {table} WHERE {where}")
+        moved = [
+            (iso(when + delta), row["k"])
+            for row in rows
+            if (when := parse_iso(row["t"])) is not None
+        ]
+        self._write_many(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", moved)
+        return len(moved)
 
     def _insert(self, table: str, row: dict[str, Any], *, or_ignore: bool = False) -> int | None:
         """INSERT one row given as {column: value} (column names come from our code);

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from .base import StoreBase, in_list, iso, parse_iso
+from .base import StoreBase, in_list
 
 __all__ = ["EventsStore"]
 
@@ -21,16 +21,9 @@ class EventsStore(StoreBase):
         """Move every undelivered alert's next attempt by `delta` (after a step of the
         wall clock); how many moved."""
         with self.transaction("moving retry times after a clock step"):
-            rows = self._rows(
-                "SELECT id, next_attempt_at FROM outbox WHERE status IN ('pending', 'sending')"
+            return self._shift_times(
+                "outbox", "id", "next_attempt_at", "status IN ('pending', 'sending')", delta
             )
-            moved = [
-                (iso(when + delta), row["id"])
-                for row in rows
-                if (when := parse_iso(row["next_attempt_at"])) is not None
-            ]
-            self._write_many("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", moved)
-        return len(moved)
 
     def has_event(self, story_id: int, kind: str, voice: str | None = None) -> bool:
         sql = "SELECT 1 FROM events WHERE story_id = ? AND kind = ?"

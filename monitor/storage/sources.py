@@ -18,16 +18,9 @@ class SourcesStore(StoreBase):
         """Move every source's next poll by `delta` (after a step of the wall clock, so
         that each wait keeps its length); how many moved."""
         with self.transaction("moving poll times after a clock step"):
-            rows = self._rows(
-                "SELECT name, next_poll_at FROM sources WHERE next_poll_at IS NOT NULL"
+            return self._shift_times(
+                "sources", "name", "next_poll_at", "next_poll_at IS NOT NULL", delta
             )
-            moved = [
-                (iso(when + delta), row["name"])
-                for row in rows
-                if (when := parse_iso(row["next_poll_at"])) is not None
-            ]
-            self._write_many("UPDATE sources SET next_poll_at = ? WHERE name = ?", moved)
-        return len(moved)
 
     def source_states(self) -> dict[str, SourceState]:
         return {row["name"]: _source_state(row) for row in self._rows("SELECT * FROM sources")}
