@@ -20,7 +20,15 @@ from .errors import FetchError, MonitorError, SourceError
 from .events import Recorded, Recorder
 from .fetch import Fetcher
 from .health import Outcome, next_state
-from .models import EventKind, FetchRequest, ItemData, PollResult, SourceState, utcnow
+from .models import (
+    Analysis,
+    EventKind,
+    FetchRequest,
+    ItemData,
+    PollResult,
+    SourceState,
+    utcnow,
+)
 from .sources import SourceContext, build_request, parse_response, skip_reason
 from .sources.x import rate_limited_until as x_rate_limited_until
 from .storage import Store, iso
@@ -209,6 +217,13 @@ class Pipeline:
         by_source = {p.source.name: _unique(list(p.outcome.items)) for p in polled}
         counts = {name: [0, 0, 0] for name in by_source}  # new items, new stories, events
         results = []
+        # Analysis needs no lock: done first, so that the write lock (and, on Postgres,
+        # the recording lock that workers share) is held only to place and to write.
+        keys = [i.key for items in by_source.values() for i in items]
+        known_before = self.store.known_keys(keys)
+        ahead = self._analyse_ahead(
+            [i for items in by_source.values() for i in items if i.key not in known_before]
+        )
         with self.store.transaction("recording a poll"):
             self.store.lock_recording()
             known = self.store.known_keys([i.key for items in by_source.values() for i in items])
@@ -220,7 +235,9 @@ class Pipeline:
             first_poll = {p.source.name: p.state.last_ok_at is None for p in polled}
             unstored = Counter[str]()
             for item in fresh:
-                recorded = self._record_item(item, now, first_poll[item.source])
+                recorded = self._record_item(
+                    item, now, first_poll[item.source], ahead.get(item.key)
+                )
                 if recorded is None:
                     unstored[item.source] += 1
                     continue
@@ -295,15 +312,38 @@ class Pipeline:
                 dropped.update(i.key for i in again)
         return [i for i in fresh if i.key not in dropped], repeats
 
-    def _record_item(self, item: ItemData, now: datetime, first_poll: bool) -> Recorded | None:
-        """Analyse and record one new item. An unforeseen error (a bug) in the work on one
-        item must not lose the poll: the item is then stored without analysis, and the log
-        line says which step failed and whether the item was stored after all (None: it
-        was not, and the caller has the source read again)."""
+    def _analyse_ahead(self, items: Sequence[ItemData]) -> dict[str, Analysis | Exception]:
+        """Each item's analysis, or the error it raised (reported when it is recorded)."""
+        analyses: dict[str, Analysis | Exception] = {}
+        for item in items:
+            if item.key in analyses:
+                continue
+            try:
+                analyses[item.key] = self.analyzer.analyse(item)
+            except MonitorError:
+                raise
+            except Exception as exc:  # a bug: the item is still stored, without analysis
+                analyses[item.key] = exc
+        return analyses
+
+    def _record_item(
+        self,
+        item: ItemData,
+        now: datetime,
+        first_poll: bool,
+        ahead: Analysis | Exception | None = None,
+    ) -> Recorded | None:
+        """Analyse (unless done `ahead`) and record one new item. An unforeseen error (a
+        bug) in the work on one item must not lose the poll: the item is then stored
+        without analysis, and the log line says which step failed and whether the item
+        was stored after all (None: it was not, and the caller has the source read
+        again)."""
         step = "analysing"
         try:
             with self.store.savepoint():
-                analysis = self.analyzer.analyse(item)
+                if isinstance(ahead, Exception):
+                    raise ahead
+                analysis = ahead if ahead is not None else self.analyzer.analyse(item)
                 if not analysis.companies:
                     step = "recording"
                     return self.recorder.record(item, None, None, now, first_poll)
