@@ -203,7 +203,22 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._all: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._per_host = limits.per_host
         self._lock = threading.Lock()
+
+    def share_hosts(self, processes: int) -> None:
+        """Several processes poll the same hosts (Postgres workers): each takes its share
+        of the per-host limit, at least one, so a host gets about as many requests at once
+        as from one process. Requests in flight keep their slot; new ones use the share."""
+        share = max(1, self.limits.per_host // max(1, processes))
+        if share != self._per_host:
+            self._per_host = share
+            with self._lock:
+                loop = self._loop
+            if loop is not None:
+                loop.call_soon_threadsafe(self._hosts.clear)
+            else:
+                self._hosts.clear()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -285,7 +300,9 @@ class Fetcher:
     async def _fetch_one(self, request: FetchRequest) -> FetchResult | FetchError:
         client = self._client_for_loop()
         host = urlsplit(request.url).netloc.lower()
-        host_limit = self._hosts.setdefault(host, asyncio.Semaphore(self.limits.per_host))
+        host_limit = self._hosts.get(host)
+        if host_limit is None:
+            host_limit = self._hosts[host] = asyncio.Semaphore(self._per_host)
         assert self._all is not None
         started = time.monotonic()
         try:

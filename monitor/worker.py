@@ -79,6 +79,9 @@ def build_app(url: str) -> procrastinate.App:
         source = next((s for s in monitor.config.sources if s.name == name and s.enabled), None)
         if source is None:
             return  # removed from the configuration since it was queued
+        # The per-host limit holds across workers: each takes its share of it.
+        stalled_after = monitor.config.monitor.worker_stalled_after.total_seconds()
+        monitor.fetcher.share_hosts(monitor.store.queue_workers(stalled_after))
         for result in monitor.pipeline.poll([source]):
             if result.error:
                 log.warning("source %s: %s", name, result.error)

@@ -21,7 +21,7 @@ from monitor.storage import Store
 from tests.conftest import ROOT, rss
 from tests.fakes.slack_server import FakeSlack
 from tests.pg import Cluster
-from tests.sql import query
+from tests.sql import execute, query
 
 pytest.importorskip("procrastinate", reason="monitor worker needs pip install '.[postgres]'")
 
@@ -62,8 +62,9 @@ def _config(tmp_path: Path, httpserver: HTTPServer, extra: str = "") -> Path:
 def _serve(
     httpserver: HTTPServer, polls: Counter[str], busy: dict[str, int], slow: float = 0.2
 ) -> None:
-    """Each feed: a claim and its denial. Requests are counted, and a request that
-    arrives while another for the same feed is in progress is counted as an overlap."""
+    """Each feed: a claim and its denial. Requests are counted; a request that arrives
+    while another for the same feed is in progress is an overlap; "peak" is the most
+    requests the host (all feeds are on one) had at once."""
     lock = threading.Lock()
     for n, place in enumerate(PLACES):
         items = [
@@ -82,11 +83,14 @@ def _serve(
             with lock:
                 polls[name] += 1
                 busy[name] = busy.get(name, 0) + 1
+                busy["host"] = busy.get("host", 0) + 1
+                polls["peak"] = max(polls["peak"], busy["host"])  # at once on this host
                 if busy[name] > 1:
                     polls["overlaps"] += 1
             time.sleep(slow)  # long enough for a second poll of it to overlap, were it allowed
             with lock:
                 busy[name] -= 1
+                busy["host"] -= 1
             return Response(body, content_type="application/rss+xml")
 
         httpserver.expect_request(f"/feed{n}.xml").respond_with_handler(handler)
@@ -118,6 +122,34 @@ def _every_source_polled_and_each_item_stored_once(polls: Counter[str], url: str
     return int(registered)
 
 
+def _hold_every_source(url: str, config: Path) -> None:
+    """Register the sources, none due yet: the test says when the work starts."""
+    from monitor.app import Monitor
+    from monitor.config import Environment, load_config
+
+    with Monitor(load_config(str(config)), Environment(), url, notifiers={}) as monitor:
+        monitor.pipeline.register_sources()
+        execute(monitor.store, "UPDATE sources SET next_poll_at = '2999-01-01T00:00:00.000000Z'")
+
+
+def _release_every_source_once_workers_are_up(url: str, workers: int) -> None:
+    store = Store(url)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                up = query(store, "SELECT count(*) AS n FROM procrastinate_workers")[0]["n"]
+            except Exception:  # the queue's tables are not there yet
+                up = 0
+            if up >= workers:
+                execute(store, "UPDATE sources SET next_poll_at = NULL")
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{workers} workers did not start")
+    finally:
+        store.close()
+
+
 def _env(url: str, slack: FakeSlack) -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -142,14 +174,18 @@ def _worker(config: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 def test_two_workers_share_the_work_and_every_alert_arrives_once_threaded(
     httpserver: HTTPServer, tmp_path: Path, pg_cluster: Cluster
 ) -> None:
+    """... and they keep the per-host limit between them: with `per_host_concurrency = 2`,
+    the host never has more than two requests at once, however many jobs run."""
     url = pg_cluster.new_database()
     polls: Counter[str] = Counter()
     _serve(httpserver, polls, {})
-    config = _config(tmp_path, httpserver)
+    config = _config(tmp_path, httpserver, extra="[monitor]\nper_host_concurrency = 2\n")
+    _hold_every_source(url, config)
     with FakeSlack() as slack:
         env = _env(url, slack)
         workers = [_worker(config, env) for _ in range(2)]
         try:
+            _release_every_source_once_workers_are_up(url, 2)
             slack.wait_for(lambda f: len(f.messages) >= 2 * FEEDS, timeout=60)
             time.sleep(1)  # a second copy of anything would have arrived by now
         finally:
@@ -162,6 +198,7 @@ def test_two_workers_share_the_work_and_every_alert_arrives_once_threaded(
     assert sum(polled_by) == FEEDS and all(polled_by), polled_by  # shared, each source once
     _assert_every_alert_once_under_its_claim(slack)
     assert polls["overlaps"] == 0
+    assert 1 <= polls["peak"] <= 2
     assert _every_source_polled_and_each_item_stored_once(polls, url) == 0  # workers left
 
 

@@ -120,6 +120,20 @@ class StoreBase:
         if self.lock.acquire(timeout=1.0):
             self.conn.close()
 
+    def queue_workers(self, within: float) -> int:
+        """The `monitor worker` processes that sent a heartbeat in the last `within`
+        seconds (Postgres, once Procrastinate's tables exist; else 1, this process)."""
+        if not self.postgres:
+            return 1
+        if self._rows("SELECT to_regclass('procrastinate_workers') AS t")[0]["t"] is None:
+            return 1
+        rows = self._rows(
+            "SELECT count(*) AS n FROM procrastinate_workers "
+            "WHERE last_heartbeat > now() - make_interval(secs => ?)",
+            [within],
+        )
+        return max(1, int(rows[0]["n"]))
+
     def lock_recording(self) -> None:
         """Inside a transaction: one recorder at a time across processes (Postgres
         workers); SQLite's write lock already makes it so."""
