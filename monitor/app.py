@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .config import Config, Environment
-from .fetch import Fetcher, FetchLimits
 from .models import PollResult, utcnow
 from .notify import Notifier
 from .notify.console import ConsoleNotifier
 from .notify.outbox import Delivery, Outbox
-from .notify.slack import SlackNotifier, SlackWebhookNotifier
-from .pipeline import Pipeline
 from .sources import SourceContext
 from .storage import Store
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
+    from .pipeline import Pipeline
 
 __all__ = ["Monitor", "PollSummary", "build_notifiers"]
 
@@ -81,6 +83,9 @@ def build_notifiers(
     config: Config, env: Environment, console: TextIO | None = None
 ) -> dict[str, Notifier]:
     """Slack when configured (bot token first, else webhook), else the console."""
+    if env.slack_bot_token is not None or env.slack_webhook_url is not None:
+        # slack-sdk is imported only where it is used: `status` starts faster.
+        from .notify.slack import SlackNotifier, SlackWebhookNotifier
     if env.slack_bot_token is not None:
         return {
             "slack": SlackNotifier(
@@ -122,8 +127,19 @@ class Monitor:
         self.env = env
         self.clock = clock
         self.store = Store(db_path, busy_timeout=busy_timeout)
-        settings = config.monitor
-        self.fetcher = Fetcher(
+        self.notifiers = (
+            notifiers if notifiers is not None else build_notifiers(config, env, console)
+        )
+        self.context = SourceContext(env=env, official_accounts=official_accounts(config))
+        self.outbox = Outbox(self.store, config, self.notifiers, clock)
+
+    @functools.cached_property
+    def fetcher(self) -> Fetcher:
+        """Made at first use, like the pipeline (httpx is not needed to read the status)."""
+        from .fetch import Fetcher, FetchLimits
+
+        settings = self.config.monitor
+        return Fetcher(
             FetchLimits(
                 deadline=settings.request_timeout.total_seconds(),
                 read_timeout=min(20.0, settings.request_timeout.total_seconds()),
@@ -133,14 +149,17 @@ class Monitor:
                 per_host=settings.per_host_concurrency,
             )
         )
-        self.notifiers = (
-            notifiers if notifiers is not None else build_notifiers(config, env, console)
+
+    @functools.cached_property
+    def pipeline(self) -> Pipeline:
+        """Made at first use: commands that only read (`status`, `sources`) never load
+        the analysis (the stance model, the compiled cues), and start in a fraction of
+        the time."""
+        from .pipeline import Pipeline
+
+        return Pipeline(
+            self.config, self.store, self.fetcher, self.context, list(self.notifiers), self.clock
         )
-        self.context = SourceContext(env=env, official_accounts=official_accounts(config))
-        self.pipeline = Pipeline(
-            config, self.store, self.fetcher, self.context, list(self.notifiers), clock
-        )
-        self.outbox = Outbox(self.store, config, self.notifiers, clock)
 
     def poll(self, names: Sequence[str] = (), deliver: bool = True) -> PollSummary:
         sources = [self.config.source(n) for n in names] if names else None
@@ -164,7 +183,8 @@ class Monitor:
         return total
 
     def close(self) -> None:
-        self.fetcher.close()
+        if "fetcher" in self.__dict__:  # made only if something fetched
+            self.fetcher.close()
         self.store.close()
 
     def __enter__(self) -> Monitor:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from ..config import Environment, Source
 from ..models import FetchRequest, FetchResult, ItemData, ParsedSource, SourceState
-from . import feeds, pages, x
+from . import x
 from .common import sane_date
 from .urls import canonical_url, without_tracking
 
@@ -84,9 +84,15 @@ def parse_response(
 ) -> ParsedSource:
     """The items of one response, whatever the kind, with each publication date judged
     against `now` (the pipeline's clock) in this one place: 1970 or next year is none."""
+    # feedparser and BeautifulSoup are imported at the first parse, not by commands that
+    # never parse (`status`, `sources`).
     if source.kind == "feed":
+        from . import feeds
+
         parsed = feeds.parse_feed(source, result)
     elif source.kind == "page":
+        from . import pages
+
         parsed = pages.parse_page(source, result)
     else:
         parsed = x.parse_response(source, result, state, context.env, context.official_accounts)
