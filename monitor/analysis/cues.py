@@ -76,7 +76,7 @@ QUESTION_OPENER = re.compile(
 NON_ANSWER = _rx(
     # a policy of silence on rumours: "does not comment on market speculation" (first, so
     # that the rumour it names is removed with it and never read as a denial)
-    r"\b(?:not|never|n't|no)\s+comment(?:ing|s)?\s+on\s+(?:any\s+|the\s+)?(?:market\s+)?"
+    r"(?:\b(?:not|never|no|cannot)|n't)\s+comment(?:ing|s)?\s+on\s+(?:any\s+|the\s+)?(?:market\s+)?"
     r"(?:rumou?rs?|speculation)\b|\bpolicy\s+(?:of|on)\s+not\s+commenting\b",
     r"\b(?:declined|refused|decline|declines|refuses|declining|refusing)\s+to\s+(?:make\s+any\s+)?"
     r"(?:comment|elaborate|discuss|respond|say\s+more)\b|"
@@ -88,7 +88,12 @@ NON_ANSWER = _rx(
     r"(?:respond|reply|return)|"
     r"\bcould\s+not\s+(?:immediately\s+)?be\s+reached\b|"
     r"\bnot\s+(?:immediately\s+)?available\s+for\s+comment\b|"
-    r"\btight-lipped\b|\bnothing\s+(?:she|he|they|it)\s+could\s+say\b",
+    r"\btight-lipped\b|\bnothing\s+(?:she|he|they|it)\s+could\s+say\b|"
+    # in its own voice: "we cannot comment", "will not be providing further comments"
+    r"\b(?:cannot|can't|can\s+not|could\s+not|couldn't)\s+comment\b|"
+    r"\bnot\s+(?:be\s+)?(?:providing|giving|offering|making)\s+(?:any\s+)?(?:further\s+)?"
+    r"comments?\b|\b(?:do\s+not|don't|does\s+not|doesn't|did\s+not|didn't)\s+(?:intend|want|"
+    r"wish)\s+to\s+comment\b",
 )
 # Not a denial: not denying, or neither confirming nor denying.
 NOT_DENIED = _rx(
@@ -295,7 +300,8 @@ CORPORATE_ACT = _rx(
     r"\b(?:names?|named|appoints?|appointed|hires?|hired)\s+(?:[\w.'’-]+\s+){0,4}?(?:as\s+)?"
     r"(?:(?:its|new|permanent|interim|the)\s+)*(?:ceo|chief\s+executive|chairman|president|"
     r"cfo)\b|\b(?:taken|take|takes)\s+over\s+as\s+(?:ceo|chief\s+executive)|"
-    r"\bstep(?:s|ping)?\s+down\s+as\b|\b(?:agreement|deal|contract|memorandum|mou|pact)\s+"
+    r"\bstep(?:s|ped|ping)?\s+down\b|\b(?:resign(?:s|ed)?|will\s+resign)\b|"
+    r"\b(?:agreement|deal|contract|memorandum|mou|pact)\s+"
     r"(?:was|were|has\s+been|have\s+been)\s+signed|\b(?:established|set\s+up|founded)\s+"
     r"(?:a\s+)?(?:new\s+)?(?:\w+\s+)?(?:company|subsidiary|unit|venture|joint\s+venture)|"
     r"\blaid\s+the\s+foundation\s+stone|\bbroke\s+ground|\binvested\s+(?:eur|usd|\$|€|£)?\s*\d",
