@@ -31,6 +31,7 @@ __all__ = ["Placement", "StoryIndex", "StoryMatcher"]
 DUPLICATE_SIMILARITY = 0.5  # copies: same substance, light edits
 REWRITE_CONTAINMENT = 0.5  # a claim reworded by another outlet: its headline's words
 MIN_OVERLAP = 0.15  # ... or, naming the same counterpart or action, at least a few of them
+MIN_SHARED = 2  # ... and never on one word alone (a short headline's "buy" is not a claim)
 LINK_CONTAINMENT = 0.3  # a denial that says what it denies: its headline's words
 
 
@@ -109,11 +110,17 @@ class StoryMatcher:
             their_names = _names_of(story, analysis)
             if _set_apart(analysis, story, their_names):
                 continue
-            score = containment(analysis.topic, theirs)
+            # Measured on the shorter of the two: a long lede that carries a headline's
+            # words is the same claim, however much else it says.
+            shorter, longer = sorted((analysis.topic, theirs), key=len)
+            score = containment(shorter, longer)
             shared_name = analysis.names & their_names
             shared_action = analysis.topic & theirs & ACTIONS
-            if score < MIN_OVERLAP or (
-                score < REWRITE_CONTAINMENT and not (shared_name or shared_action)
+            shared = len(analysis.topic & theirs)
+            if (
+                score < MIN_OVERLAP
+                or shared < MIN_SHARED
+                or (score < REWRITE_CONTAINMENT and not (shared_name or shared_action))
             ):
                 continue
             if score >= best_score:
