@@ -287,6 +287,11 @@ ANNOUNCEMENT = _rx(
     r"negotiations)|considering|conducting|reviewing|evaluating|weighing|holding\s+talks)\b|"
     r"\b(?:in\s+(?:\w+\s+)?(?:talks|discussions|negotiations)|exploring|considering)\b[^.;]{0,120}?"
     r",\s*(?:it|the\s+company)\s+said\s+in\s+(?:an?\s+)?(?:announcement|statement|filing|release)",
+    # the approach that gets rumoured, received: "said it had received a takeover
+    # proposal", "has received an approach" (never received: a denial, read before this)
+    r"\b(?:it|they|we|the\s+company|the\s+group|had|has|have)\s+(?:\w+\s+){0,2}?received\s+"
+    r"(?:an?\s+|several\s+|multiple\s+)?(?:[\w-]+\s+){0,4}?(?:proposal|offer|approach|bid|"
+    r"inquiries|enquiries|expression\s+of\s+interest|indications?\s+of\s+interest)\b",
 )
 # The company acts ("Meta cuts 11,000 jobs", "Shell to buy East Resources", "BP names
 # Auchincloss CEO"): a confirmation only when nothing reports it ("..., sources say").
