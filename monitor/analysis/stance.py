@@ -17,6 +17,7 @@ the claim does (positive evidence that it answers another claim).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from ..models import Mention, Stance, StanceResult
@@ -132,7 +133,9 @@ class StanceClassifier:
         ):
             # The company is the subject ("Xiaomi is not buying BlackBerry"), a voice
             # speaks (says, confirms, a spokesperson) or the source is its own channel.
-            subject = any(0 <= negated.start() - m.end <= 12 for m in mentions)
+            subject = any(0 <= negated.start() - m.end <= 12 for m in mentions) or _named_subject(
+                text
+            )
             own_voice = (
                 speaks_for is not None or subject or quoted or cues.OWN_VOICE.search(cleaned)
             )
@@ -163,6 +166,22 @@ class StanceClassifier:
         if non_answer:
             return StanceResult(Stance.NEUTRAL, 0.6, non_answer.group(0))
         return StanceResult(Stance.NEUTRAL, 0.5, "")
+
+
+# A sentence that opens with a name and goes straight to the negation ("Tata Sons is not
+# looking to...", "Vodafone has no plans to..."): the named company speaks of itself, as a
+# configured company's mention right before the negation does.
+_NAMED_SUBJECT = re.compile(
+    r"^[\"'“‘]?(?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*\s+(?:is|are|was|were|has|have|had|"
+    r"will|would|does|do|did)?\s*$"
+)
+
+
+def _named_subject(text: str) -> bool:
+    """The text opens with a name that goes straight to a negated plan or talk (read on
+    the text as written: the rules' copy is in lower case)."""
+    negated = cues.DENIAL_NEGATED.search(text)
+    return negated is not None and bool(_NAMED_SUBJECT.search(text[: negated.start()]))
 
 
 def _speaker(mentions: Sequence[Mention], cue_start: int, speaks_for: str | None) -> str | None:
