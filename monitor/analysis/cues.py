@@ -200,6 +200,10 @@ DENIAL_STRONG = _rx(
     r"waves?|waved)\s+(?:off|away)\b|\brebuff(?:s|ed)?\b|\bdistanc(?:es|ed|ing)\s+"
     r"(?:itself|himself|herself|themselves)\s+from\b|\bretract\w*\b|\baccus\w+\s+[^.;]{0,30}?"
     r"\bof\s+(?:lying|fabricat\w+)",
+    # a retort in a word or two: replied "False", wrote that "this is a lie"
+    r"\b(?:replied|replies|wrote|writes|tweeted|tweets|responded|responds|posted|posts|answered|"
+    r"answers)\s+(?:briefly\s+|simply\s+|only\s+)?(?:that\s+)?(?:it\s+was\s+|this\s+is\s+|it\s+is\s+|"
+    r"it's\s+)?(?:false|a\s+lie|not\s+true|fake(?:\s+news)?|untrue|nonsense|wrong)\b",
     # a colloquial Chinese dismissal: "no such thing", "nonsense", "baseless", ": fake"
     r"没有的事|沒有的事|没有?这回事|沒有?這回事|胡说八道|胡說八道|毫无依据|毫無依據|"
     r"[：:“「]\s*假的",
