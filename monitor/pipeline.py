@@ -20,6 +20,7 @@ from .errors import FetchError, MonitorError, SourceError
 from .events import Recorded, Recorder
 from .fetch import Fetcher
 from .health import Outcome, next_state
+from .identity import drop_reidentified, unique
 from .models import (
     Analysis,
     EventKind,
@@ -50,12 +51,6 @@ class _Polled:
     source: Source
     state: SourceState
     outcome: Outcome
-
-
-# A source is taken to re-identify its items when at least this many new items of one
-# poll, and this share of them, carry titles it already stored.
-REIDENTIFIED_MIN = 3
-REIDENTIFIED_SHARE = 0.8
 
 
 class Pipeline:
@@ -214,7 +209,7 @@ class Pipeline:
         they were published (so a story's first report comes first), then each source's
         health."""
         now = self.clock()
-        by_source = {p.source.name: _unique(list(p.outcome.items)) for p in polled}
+        by_source = {p.source.name: unique(list(p.outcome.items)) for p in polled}
         counts = {name: [0, 0, 0] for name in by_source}  # new items, new stories, events
         results = []
         # Analysis needs no lock: done first, so that the write lock (and, on Postgres,
@@ -227,10 +222,8 @@ class Pipeline:
         with self.store.transaction("recording a poll"):
             self.store.lock_recording()
             known = self.store.known_keys([i.key for items in by_source.values() for i in items])
-            fresh = _unique(
-                [i for items in by_source.values() for i in items if i.key not in known]
-            )
-            fresh, repeats = self._drop_reidentified(fresh)
+            fresh = unique([i for items in by_source.values() for i in items if i.key not in known])
+            fresh, repeats = drop_reidentified(fresh, self.store.titles_seen)
             fresh.sort(key=lambda i: i.published_at or now)
             first_poll = {p.source.name: p.state.last_ok_at is None for p in polled}
             unstored = Counter[str]()
@@ -290,27 +283,6 @@ class Pipeline:
                     )
                 )
         return results
-
-    def _drop_reidentified(self, fresh: list[ItemData]) -> tuple[list[ItemData], Counter[str]]:
-        """A source whose links or GUIDs change at every poll (a session id in the URL, a
-        GUID made per request) brings its old items back as new ones, forever. When most
-        of a source's new items, REIDENTIFIED_MIN or more, carry titles it already has,
-        those are the same items again: they are not stored a second time. A single new
-        item with a known title (a daily "Market update") is left alone."""
-        by_source: dict[str, list[ItemData]] = {}
-        for item in fresh:
-            by_source.setdefault(item.source, []).append(item)
-        repeats = Counter[str]()
-        dropped: set[str] = set()
-        for name, items in by_source.items():
-            if len(items) < REIDENTIFIED_MIN:
-                continue
-            seen = self.store.titles_seen(name, [i.title for i in items])
-            again = [i for i in items if i.title in seen]
-            if len(again) >= REIDENTIFIED_SHARE * len(items):
-                repeats[name] = len(again)
-                dropped.update(i.key for i in again)
-        return [i for i in fresh if i.key not in dropped], repeats
 
     def _analyse_ahead(self, items: Sequence[ItemData]) -> dict[str, Analysis | Exception]:
         """Each item's analysis, or the error it raised (reported when it is recorded)."""
@@ -405,13 +377,3 @@ class Pipeline:
             iso(now) or "",
         )
         return 0 if event_id is None else 1
-
-
-def _unique(items: list[ItemData]) -> list[ItemData]:
-    seen: set[str] = set()
-    unique = []
-    for item in items:
-        if item.key not in seen:
-            seen.add(item.key)
-            unique.append(item)
-    return unique
