@@ -379,7 +379,7 @@ CLAIM = _rx(
     # a report says: "the report said", "reports suggest", "a report surfaced"
     r"\breports?\s*(?::|says|said|claims?|claimed|shows|suggests?|suggested|finds|that|"
     r"indicates|indicated|states|stated|added|surfaced|emerged|in\s+the)|\breports?\s+"
-    r"(?:\w+\s+){1,3}(?:said|say|says|suggest|suggested|claimed)\b|\breported\s+"
+    r"(?:\w+\s+){1,6}?(?:said|say|says|suggest|suggested|claimed|stated)\b|\breported\s+"
     r"(?:on\s+\w+\s+|earlier\s+|last\s+\w+\s+|this\s+\w+\s+|today\s+)?that\b|"
     r"据.{0,24}(?:报道|報導|报导|消息)|據.{0,24}(?:報導|報道|消息)|此前报道|此前報導|消息称|消息稱|"
     r"报道称|報導稱|报导称|發布信息稱|发布信息称|有人说|有人說",
@@ -388,7 +388,8 @@ CLAIM = _rx(
     r"understands|has\s+learned|claims|writes|wrote|revealed|reveals)\b|"
     rf"[-–—]\s*(?:{OUTLETS})\s*\.?\s*$|,\s*(?:{OUTLETS})\s+(?:says|said|reports)\s*\.?\s*$|"
     r"\b(?:newspaper|paper|magazine|daily|outlet|publication|news\s+agency|broadcaster|"
-    r"website|blog|station)\b[^.;]{0,40}?\b(?:said|reported|says|reports|wrote|cited|citing)\b",
+    r"website|blog|station)\b[^.;]{0,40}?\b(?:said|reported|says|reports|wrote|cited|citing|"
+    r"stated|claimed|suggested|writing)\b|\b(?:is|are|was|were)\s+reporting\b",
     # ", X reported" at the end of a sentence
     r",\s*(?:[\w.'’-]+\s+){0,6}(?:reported|reports|reporting)\b",
     # talks under way: "in talks", "talks between", "held talks"
