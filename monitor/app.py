@@ -6,11 +6,11 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .config import Config, Environment
+from .config import Config, Environment, Source
 from .models import PollResult, utcnow
 from .notify import Notifier
 from .notify.console import ConsoleNotifier
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["Monitor", "PollSummary", "build_notifiers"]
 
 log = logging.getLogger(__name__)
+
+# Retention never goes below this: denials still link to claims this old.
+MIN_RETENTION = timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,22 @@ class Monitor:
         results = self.pipeline.poll(sources)
         delivery = self.deliver() if deliver else Delivery()
         return PollSummary(results, delivery)
+
+    def enabled_source(self, name: str) -> Source | None:
+        """The configured, enabled source of this name (None: removed or disabled since
+        its poll was scheduled)."""
+        return next((s for s in self.config.sources if s.name == name and s.enabled), None)
+
+    def prune(self) -> int:
+        """Remove items older than the retention period, and story bands older than the
+        story window; return how many items went."""
+        settings = self.config.monitor
+        keep = max(settings.retention, settings.link_window, MIN_RETENTION)
+        pruned = self.store.prune_items(self.clock() - keep)
+        self.store.prune_story_bands(self.clock() - settings.story_window)
+        if pruned:
+            log.info("retention: pruned %d items older than %d days", pruned, keep.days)
+        return pruned
 
     def deliver(self) -> Delivery:
         total = Delivery()

@@ -60,8 +60,6 @@ RETENTION_EVERY = timedelta(days=1)
 MISFIRE_GRACE = 120  # seconds: a late poll is still worth running
 FIRST_POLL_SPREAD = timedelta(seconds=60)
 SHUTDOWN_GRACE = 5.0  # seconds for in-flight work: well inside Docker's and podman's 10 s
-# Retention never goes below this: denials still link to claims this old.
-MIN_RETENTION = timedelta(days=31)
 
 
 class _QuietDeliveryOverlap(logging.Filter):
@@ -136,7 +134,7 @@ class Daemon:
         if self.stopping.is_set():
             return
         with self._job(f"poll of {name}"):
-            source = _find(self.monitor.config, name)
+            source = self.monitor.enabled_source(name)
             if source is None:
                 return  # removed by a reload while this run was queued
             state = self.monitor.store.source_states().get(name)
@@ -210,13 +208,8 @@ class Daemon:
         if self.stopping.is_set():
             return 0
         with self._job("retention"):
-            settings = self.monitor.config.monitor
-            keep = max(settings.retention, settings.link_window, MIN_RETENTION)
-            pruned = self.monitor.store.prune_items(utcnow() - keep)
-            self.monitor.store.prune_story_bands(utcnow() - settings.story_window)
+            pruned = self.monitor.prune()
             self.metrics.pruned_items.inc(pruned)
-            if pruned:
-                log.info("retention: pruned %d items older than %d days", pruned, keep.days)
             return pruned
         return 0
 
@@ -472,10 +465,6 @@ def _outcome(result: PollResult) -> str:
     if result.error:
         return "error"
     return "not_modified" if result.not_modified else "ok"
-
-
-def _find(config: Config, name: str) -> Source | None:
-    return next((s for s in config.sources if s.name == name and s.enabled), None)
 
 
 def _fetch_settings(config: Config) -> tuple[Any, ...]:

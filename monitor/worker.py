@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +49,6 @@ class _Context:
 
     monitor: Monitor | None = None
     outboxes: dict[str, Outbox] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get(self) -> Monitor:
         if self.monitor is None:
@@ -76,7 +74,7 @@ def build_app(url: str) -> procrastinate.App:
     @app.task(name="monitor.poll_source", pass_context=False)
     def poll_source(name: str) -> None:
         monitor = _context.get()
-        source = next((s for s in monitor.config.sources if s.name == name and s.enabled), None)
+        source = monitor.enabled_source(name)
         if source is None:
             return  # removed from the configuration since it was queued
         # The per-host limit holds across workers: each takes its share of it.
@@ -132,15 +130,7 @@ def build_app(url: str) -> procrastinate.App:
     @app.periodic(cron="17 3 * * *", periodic_id="retention")
     @app.task(name="monitor.retention", queueing_lock="retention", pass_context=False)
     def retention(timestamp: int) -> None:
-        from .scheduler import MIN_RETENTION
-
-        monitor = _context.get()
-        settings = monitor.config.monitor
-        keep = max(settings.retention, settings.link_window, MIN_RETENTION)
-        pruned = monitor.store.prune_items(utcnow() - keep)
-        monitor.store.prune_story_bands(utcnow() - settings.story_window)
-        if pruned:
-            log.info("retention: pruned %d items older than %d days", pruned, keep.days)
+        _context.get().prune()
 
     @app.periodic(cron="* * * * * */5", periodic_id="retry_stalled")
     @app.task(name="monitor.retry_stalled", queueing_lock="retry_stalled", pass_context=False)
