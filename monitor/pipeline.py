@@ -221,7 +221,9 @@ class Pipeline:
         )
         with self.store.transaction("recording a poll"):
             self.store.lock_recording()
-            known = self.store.known_keys([i.key for items in by_source.values() for i in items])
+            # Known before stays known; only the rest is asked again, under the lock (another
+            # worker may have recorded them meanwhile).
+            known = known_before | self.store.known_keys([k for k in keys if k not in known_before])
             fresh = unique([i for items in by_source.values() for i in items if i.key not in known])
             fresh, repeats = drop_reidentified(fresh, self.store.titles_seen)
             fresh.sort(key=lambda i: i.published_at or now)
@@ -241,17 +243,17 @@ class Pipeline:
                 new_items, new_stories, events = counts[entry.source.name]
                 outcome = replace(entry.outcome, new_items=new_items)
                 if repeats[entry.source.name]:
-                    outcome = replace(
+                    outcome = _with_warning(
                         outcome,
-                        warning=f"{repeats[entry.source.name]} items came back under new "
-                        "links or GUIDs with titles already stored: each title is kept once "
-                        "(this source's identities change from poll to poll)",
+                        f"{repeats[entry.source.name]} items came back under new links or "
+                        "GUIDs with titles already stored: each title is kept once (this "
+                        "source's identities change from poll to poll)",
                     )
                 if unstored[entry.source.name]:
-                    outcome = replace(
+                    outcome = _with_warning(
                         outcome,
-                        warning=f"{unstored[entry.source.name]} items could not be stored; "
-                        "the source is read in full again at its next poll",
+                        f"{unstored[entry.source.name]} items could not be stored; the source "
+                        "is read in full again at its next poll",
                     )
                 state, health_event, interval = next_state(
                     entry.source, entry.state, outcome, now, self.config.monitor, self.rng
@@ -377,3 +379,10 @@ class Pipeline:
             iso(now) or "",
         )
         return 0 if event_id is None else 1
+
+
+def _with_warning(outcome: Outcome, warning: str) -> Outcome:
+    """The outcome with one more mark on the source, beside those it had (a malformed
+    document, items told apart by title), not in their place."""
+    joined = f"{outcome.warning}; {warning}" if outcome.warning else warning
+    return replace(outcome, warning=joined)
