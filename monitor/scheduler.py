@@ -31,7 +31,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from .clock import CLOCK_STEP, ClockWatch
+from .clock import ClockWatch
 from .config import Config, Source, load_config
 from .errors import MonitorError, StoreError
 from .lock import DatabaseLock, lock_holder
@@ -407,9 +407,10 @@ class Daemon:
         by the same amount, so each keeps its length. A step forward needs nothing: what
         became due runs at once, once."""
         step = self.clock_watch.step()
-        if step is None or step > -CLOCK_STEP:
-            if step is not None:
-                log.warning("the system clock jumped forward %.0f s", step)
+        if step is None:
+            return
+        if step > 0:
+            log.warning("the system clock jumped forward %.0f s", step)
             return
         delta = timedelta(seconds=step)
         log.warning(

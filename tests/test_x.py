@@ -382,16 +382,21 @@ def test_an_official_accounts_retweets_are_not_its_words(x_api: FakeX, db_path: 
     assert timeline and timeline[0].args["exclude"] == "retweets"
 
 
-def test_a_spent_window_moves_the_next_poll_to_the_reset(x_api: FakeX, db_path: Path) -> None:
-    """The daemon polls a source when its next_poll_at comes: a skipped poll that left it
-    in the past made the job run again at once, a core at 100% until the reset."""
-    reset = int(time.time()) + 900
+def _spend_the_window(x_api: FakeX, reset: int) -> None:
+    """One page of search results, with the rate-limit window spent until `reset`."""
     x_api.queue(
         "/2/tweets/search/recent",
         page([post(snowflake(60), "2002", "one")]),
         x_rate_limit_remaining="0",
         x_rate_limit_reset=str(reset),
     )
+
+
+def test_a_spent_window_moves_the_next_poll_to_the_reset(x_api: FakeX, db_path: Path) -> None:
+    """The daemon polls a source when its next_poll_at comes: a skipped poll that left it
+    in the past made the job run again at once, a core at 100% until the reset."""
+    reset = int(time.time()) + 900
+    _spend_the_window(x_api, reset)
     with monitor_for(x_api, db_path, SEARCH) as monitor:
         monitor.poll(deliver=False)
         for _ in range(3):
@@ -407,12 +412,7 @@ def test_an_absurd_reset_pauses_a_day_and_says_the_source_is_unhealthy_once(
     x_api: FakeX, db_path: Path
 ) -> None:
     years_away = int(time.time()) + 3 * 365 * 86400
-    x_api.queue(
-        "/2/tweets/search/recent",
-        page([post(snowflake(60), "2002", "one")]),
-        x_rate_limit_remaining="0",
-        x_rate_limit_reset=str(years_away),
-    )
+    _spend_the_window(x_api, years_away)
     with monitor_for(x_api, db_path, SEARCH) as monitor:
         monitor.poll(deliver=False)
         monitor.poll(deliver=False)

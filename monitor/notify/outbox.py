@@ -165,10 +165,10 @@ class Outbox:
         row is marked sent with the summary's ref, so its replies thread under it."""
         result = _Summary()
         limit = self.config.slack.summarize_after
-        due_by_channel: dict[str, list[dict[str, Any]]] = {}
+        by_channel: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            due_by_channel.setdefault(row["channel"], []).append(row)
-        for channel, waiting in due_by_channel.items():
+            by_channel.setdefault(row["channel"], []).append(row)
+        for channel, waiting in by_channel.items():
             summarise = getattr(self.notifiers.get(channel), "send_summary", None)
             if not limit or summarise is None or len(waiting) <= limit:
                 continue
