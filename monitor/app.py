@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import Config, Environment, Source
+from .errors import ConfigError
 from .models import PollResult, utcnow
 from .notify import Notifier
 from .notify.console import ConsoleNotifier
 from .notify.outbox import Delivery, Outbox
+from .routing import EventFacts, Router, RouteTrace, apprise_variable, route_kind
 from .sources import SourceContext
 from .storage import Store
 
@@ -22,12 +25,20 @@ if TYPE_CHECKING:
     from .fetch import Fetcher
     from .pipeline import Pipeline
 
-__all__ = ["Monitor", "PollSummary", "build_notifiers"]
+__all__ = ["Monitor", "PollSummary", "build_destinations", "build_notifiers"]
 
 log = logging.getLogger(__name__)
 
 # Retention never goes below this: denials still link to claims this old.
 MIN_RETENTION = timedelta(days=31)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteExplanation:
+    event_id: int
+    facts: EventFacts
+    trace: RouteTrace
+    sent_to: list[dict[str, Any]]  # its outbox rows: where it went, in fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +96,8 @@ class PollSummary:
 def build_notifiers(
     config: Config, env: Environment, console: TextIO | None = None
 ) -> dict[str, Notifier]:
-    """Slack when configured (bot token first, else webhook), else the console."""
+    """The default destination: Slack when configured (bot token first, else webhook),
+    else the console."""
     if env.slack_bot_token is not None or env.slack_webhook_url is not None:
         # slack-sdk is imported only where it is used: `status` starts faster.
         from .notify.slack import SlackNotifier, SlackWebhookNotifier
@@ -101,6 +113,55 @@ def build_notifiers(
     if env.slack_webhook_url is not None:
         return {"slack": SlackWebhookNotifier(env.slack_webhook_url.get_secret_value())}
     return {"console": ConsoleNotifier(console)}
+
+
+def build_destinations(
+    config: Config, env: Environment, default: list[str], console: TextIO | None = None
+) -> tuple[dict[str, Notifier], list[str]]:
+    """The notifiers of the routes' other destinations, and a line for each that cannot
+    be built (its alerts wait in the outbox until it can)."""
+    built: dict[str, Notifier] = {}
+    problems: list[str] = []
+    for destination in Router(config.routes, default).all_destinations():
+        if destination in default:
+            continue
+        try:
+            built[destination] = _destination(config, env, destination, console)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    return built, problems
+
+
+def _destination(
+    config: Config, env: Environment, destination: str, console: TextIO | None
+) -> Notifier:
+    kind, _, target = destination.partition(":")
+    if kind == "console":
+        return ConsoleNotifier(console)
+    if kind == "slack":
+        if env.slack_bot_token is None:
+            raise ConfigError(
+                f"destination {destination}: needs SLACK_BOT_TOKEN (an incoming webhook "
+                "posts to its own channel only)"
+            )
+        from .notify.slack import SlackNotifier
+
+        return SlackNotifier(
+            env.slack_bot_token.get_secret_value(),
+            target,
+            env.slack_api_url,
+            pace=config.slack.pace.total_seconds(),
+            name=destination,
+        )
+    secret = env.apprise.get(target.lower())
+    if secret is None:
+        raise ConfigError(
+            f"destination {destination}: set {apprise_variable(destination)} to its Apprise URL"
+        )
+    from .notify.apprise import AppriseNotifier
+
+    urls = [u for u in re.split(r"[\s,]+", secret.get_secret_value()) if u]
+    return AppriseNotifier(destination, urls)
 
 
 def official_accounts(config: Config) -> dict[str, str]:
@@ -130,9 +191,17 @@ class Monitor:
         self.env = env
         self.clock = clock
         self.store = Store(db_path, busy_timeout=busy_timeout)
-        self.notifiers = (
-            notifiers if notifiers is not None else build_notifiers(config, env, console)
-        )
+        if notifiers is None:
+            default = build_notifiers(config, env, console)
+            routed, problems = build_destinations(config, env, list(default), console)
+            for problem in problems:
+                log.warning("%s; its alerts wait in the outbox until then", problem)
+            self.notifiers: dict[str, Notifier] = {**default, **routed}
+            self.default_channels = list(default)
+        else:  # tests: the destinations no route names are the default
+            named = {d for route in config.routes for d in route.to} - {"slack"}
+            self.notifiers = notifiers
+            self.default_channels = [name for name in notifiers if name not in named]
         self.context = SourceContext(env=env, official_accounts=official_accounts(config))
         self.outbox = Outbox(self.store, config, self.notifiers, clock)
 
@@ -161,8 +230,40 @@ class Monitor:
         from .pipeline import Pipeline
 
         return Pipeline(
-            self.config, self.store, self.fetcher, self.context, list(self.notifiers), self.clock
+            self.config, self.store, self.fetcher, self.context, self.router, self.clock
         )
+
+    def explain_route(self, event_id: int) -> RouteExplanation:
+        """Which route an event matched and why (`monitor routes --explain`), judged on
+        the facts as they are now, beside where it was in fact sent."""
+        event = self.store.event_with_item(event_id)
+        if event is None:
+            raise ConfigError(f"no event {event_id} in this database")
+        kind = route_kind(event["kind"])
+        if event["story_id"] is None:  # a source's health
+            source = next((s for s in self.config.sources if s.name == event["event_source"]), None)
+            facts = EventFacts(
+                kind=kind,
+                companies=(source.company,) if source and source.company else (),
+                authority=source.authority if source else None,
+            )
+        else:
+            story = self.store.story(event["story_id"])
+            facts = EventFacts(
+                kind=kind,
+                companies=story.companies,
+                authority=event["authority"],
+                outlets=story.outlet_count,
+                status=story.status,
+            )
+        return RouteExplanation(
+            event_id, facts, self.router.explain(facts), self.store.outbox_rows_of_event(event_id)
+        )
+
+    @property
+    def router(self) -> Router:
+        """Where each event goes: the routes of the configuration now in force."""
+        return Router(self.config.routes, self.default_channels)
 
     def poll(self, names: Sequence[str] = (), deliver: bool = True) -> PollSummary:
         sources = [self.config.source(n) for n in names] if names else None

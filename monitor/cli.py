@@ -21,6 +21,7 @@ from . import __version__
 from .config import DEFAULT_CONFIG_PATH, DEFAULT_DB_PATH, load_config, load_environment
 from .errors import ConfigError, MonitorError
 from .logs import Scrubber, setup_logging
+from .routing import Router, describe_routes
 
 if TYPE_CHECKING:
     from .app import Monitor
@@ -375,6 +376,33 @@ def migrate(source: str, target: str | None) -> None:
     click.echo("\n".join(f"  {table:12} {rows:>9,} rows" for table, rows in copied.items()))
 
 
+@cli.command()
+@common_options
+@click.option("--explain", "event_id", type=int, help="Which route an event matched, and why.")
+def routes(config_path: str | None, db_path: str | None, event_id: int | None) -> None:
+    """The alert routes, in order; or how they judged one event."""
+    with _open(config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT) as monitor:
+        if event_id is None:
+            for line in describe_routes(monitor.router):
+                click.echo(line)
+            return
+        found = monitor.explain_route(event_id)
+    facts = found.facts
+    click.echo(
+        f"event {event_id}: {facts.kind}, companies {', '.join(facts.companies) or 'none'}, "
+        f"authority {facts.authority or 'none'}, {facts.outlets} outlets, "
+        f"status {facts.status or 'none'} (as they are now)"
+    )
+    for step in found.trace.steps:
+        click.echo(f"  {step}")
+    click.echo(f"routes now send it to: {', '.join(found.trace.destinations) or 'nowhere'}")
+    for row in found.sent_to:
+        error = f" ({row['last_error']})" if row["last_error"] and row["status"] != "sent" else ""
+        click.echo(f"  outbox {row['channel']}: {row['status']}{error}")
+    if not found.sent_to:
+        click.echo("  outbox: it was sent nowhere")
+
+
 @cli.command("check-config")
 @common_options
 def check_config(config_path: str | None, db_path: str | None) -> None:
@@ -394,8 +422,13 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
     if problems:
         raise ConfigError(problems)
     assert config is not None and env is not None
+    from .app import build_destinations
     from .sources import SourceContext, skip_reason
 
+    default = ["slack"] if env.slack_bot_token or env.slack_webhook_url else ["console"]
+    _, unreachable = build_destinations(config, env, default)
+    if unreachable:
+        raise ConfigError([f"{path}: routes: {problem}" for problem in unreachable])
     context = SourceContext(env=env)
     skipped = [s.name for s in config.sources if skip_reason(s, context, log_once=False)]
     channel = (
@@ -409,6 +442,8 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
         f"{path}: OK — {_count(len(config.companies), 'company', 'companies')}, "
         f"{_count(len(config.sources), 'source', 'sources')}; alerts go to {channel}"
     )
+    for line in describe_routes(Router(config.routes, default)) if config.routes else ():
+        click.echo(line)
     if skipped:
         click.echo(
             f"warning: {_count(len(skipped), 'X source', 'X sources')} will be skipped: "

@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .routing import Route
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -275,6 +276,7 @@ class Config(_Model):
     sources: tuple[Source, ...] = ()
     slack: SlackSettings = SlackSettings()
     digest: DigestSettings = DigestSettings()
+    routes: tuple[Route, ...] = ()  # monitor/routing.py: where each event goes
     path: str = Field(default="<memory>", exclude=True)
 
     def company(self, company_id: str) -> Company:
@@ -302,6 +304,9 @@ class Environment(_Model):
     smtp_starttls: bool | None = None
     smtp_ssl: bool = False
     log_format: Literal["text", "json"] | None = None
+    # MONITOR_APPRISE_<NAME>: the Apprise URLs of destination `apprise:<name>` (they
+    # carry the service's token), several separated by spaces or commas.
+    apprise: dict[str, SecretStr] = Field(default_factory=dict)
 
     @field_validator("slack_webhook_url")
     @classmethod
@@ -336,7 +341,10 @@ class Environment(_Model):
             self.x_bearer_token,
             self.smtp_password,
         )
-        return [v.get_secret_value() for v in values if v and v.get_secret_value()]
+        found = [v.get_secret_value() for v in values if v and v.get_secret_value()]
+        for urls in self.apprise.values():
+            found += [u for u in re.split(r"[\s,]+", urls.get_secret_value()) if u]
+        return found
 
 
 _ENV_NAMES = {
@@ -359,6 +367,11 @@ def load_environment(environ: Mapping[str, str] | None = None) -> Environment:
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {
         field: environ[name] for name, field in _ENV_NAMES.items() if environ.get(name)
+    }
+    values["apprise"] = {
+        name.removeprefix("MONITOR_APPRISE_").lower(): value
+        for name, value in environ.items()
+        if name.startswith("MONITOR_APPRISE_") and value.strip()
     }
     for key in ("slack_api_url", "x_api_url"):
         if key in values and not values[key].endswith("/"):
@@ -452,6 +465,14 @@ def _reference_problems(data: Mapping[str, Any], path: str) -> list[str]:
             known = ", ".join(str(i) for i in ids) or "none"
             where = _location(("sources", index, "company"), data)
             problems.append(f"{path}: {where} = {company!r}: unknown company (known: {known})")
+    routes: list[Any] = data["routes"] if isinstance(data.get("routes"), list) else []
+    for index, route in enumerate(routes):
+        named = route.get("companies") if isinstance(route, Mapping) else None
+        for company in named if isinstance(named, list) else []:
+            if company not in ids:
+                known = ", ".join(str(i) for i in ids) or "none"
+                where = _location(("routes", index, "companies"), data)
+                problems.append(f"{path}: {where} = {company!r}: unknown company (known: {known})")
     return problems
 
 

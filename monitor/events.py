@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from .analysis.stories import Placement
 from .analysis.text import signature_to_bytes
 from .models import Analysis, EventKind, ItemData
+from .routing import EventFacts, Router, route_kind
 from .storage import Store, StoryRow, iso
 
 __all__ = ["SPREADING_OUTLETS", "Recorded", "Recorder", "claim_status", "is_fresh", "outlet_of"]
@@ -66,9 +67,10 @@ def claim_status(statements: list[tuple[str, str, bool]], outlets: int) -> str:
 
 
 class Recorder:
-    def __init__(self, store: Store, channels: list[str], alert_window: timedelta) -> None:
+    def __init__(self, store: Store, router: Router | list[str], alert_window: timedelta) -> None:
         self.store = store
-        self.channels = channels
+        # A plain list of channels: every event goes to each (no routes).
+        self.router = router if isinstance(router, Router) else Router((), router)
         self.alert_window = alert_window
 
     def record(
@@ -178,12 +180,14 @@ class Recorder:
         count = 0
         if story.kind == "claim":
             if fresh and not self.store.has_event(story_id, EventKind.NEW_CLAIM):
-                count += self._event(story_id, EventKind.NEW_CLAIM, item_id, None, now)
+                count += self._event(story_id, EventKind.NEW_CLAIM, item, item_id, None, now)
             status = self._claim_status(story)
             if status == "spreading" and story.status == "reported":
                 self.store.update_story(story_id, status=status)
                 if self.store.has_event(story_id, EventKind.NEW_CLAIM):
-                    count += self._event(story_id, EventKind.STORY_SPREADING, item_id, None, now)
+                    count += self._event(
+                        story_id, EventKind.STORY_SPREADING, item, item_id, None, now
+                    )
         if placement.kind in ("denial", "confirmation"):
             kind = EventKind.DENIAL if placement.kind == "denial" else EventKind.CONFIRMATION
             # A denial is filed under the claim it answers, so it threads under it.
@@ -200,7 +204,7 @@ class Recorder:
             # unlinked confirmation is an announcement: stored for the digest, not alerted.
             alerts = placement.answers is not None or kind is EventKind.DENIAL
             if alerts and fresh and not self.store.has_event(target, kind, voice):
-                count += self._event(target, kind, item_id, voice, now)
+                count += self._event(target, kind, item, item_id, voice, now)
         return count
 
     def _claim_status(self, story: StoryRow) -> str:
@@ -221,8 +225,22 @@ class Recorder:
         )
 
     def _event(
-        self, story_id: int, kind: EventKind, item_id: int, voice: str | None, now: datetime
+        self,
+        story_id: int,
+        kind: EventKind,
+        item: ItemData,
+        item_id: int,
+        voice: str | None,
+        now: datetime,
     ) -> int:
+        story = self.store.story(story_id)
+        facts = EventFacts(
+            kind=route_kind(kind),
+            companies=story.companies,
+            authority=item.authority.value,
+            outlets=story.outlet_count,
+            status=story.status,
+        )
         event_id = self.store.insert_event(
             {
                 "story_id": story_id,
@@ -231,7 +249,7 @@ class Recorder:
                 "voice": voice,
                 "created_at": iso(now),
             },
-            self.channels,
+            self.router.destinations(facts),
             iso(now) or "",
         )
         return 0 if event_id is None else 1

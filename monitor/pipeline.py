@@ -30,6 +30,7 @@ from .models import (
     SourceState,
     utcnow,
 )
+from .routing import EventFacts, Router, route_kind
 from .sources import SourceContext, build_request, parse_response, skip_reason
 from .sources.x import rate_limited_until as x_rate_limited_until
 from .storage import Store, iso
@@ -60,7 +61,7 @@ class Pipeline:
         store: Store,
         fetcher: Fetcher,
         context: SourceContext,
-        channels: list[str],
+        router: Router | list[str],
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.config = config
@@ -71,7 +72,7 @@ class Pipeline:
         self.analyzer = Analyzer(config.companies)
         settings = config.monitor
         self.stories = StoryMatcher(settings.story_window, settings.link_window)
-        self.recorder = Recorder(store, channels, settings.alert_window)
+        self.recorder = Recorder(store, router, settings.alert_window)
         self.rng = random.Random()
         # Registered at the first poll, not here: a command that only reads (`status`,
         # `sources`) must not wait for the write lock that a running daemon may hold.
@@ -375,7 +376,13 @@ class Pipeline:
                     }
                 ),
             },
-            self.recorder.channels,
+            self.recorder.router.destinations(
+                EventFacts(
+                    kind=route_kind(kind),
+                    companies=(source.company,) if source.company else (),
+                    authority=source.authority,
+                )
+            ),
             iso(now) or "",
         )
         return 0 if event_id is None else 1

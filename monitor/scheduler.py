@@ -285,20 +285,27 @@ class Daemon:
         """Apply the configuration file again (SIGHUP): sources and companies."""
         from .app import official_accounts
         from .pipeline import Pipeline
+        from .routing import Router
         from .sources import SourceContext
 
         old, monitor = self.monitor.config, self.monitor
         try:
             new = load_config(old.path)
             context = SourceContext(env=monitor.env, official_accounts=official_accounts(new))
-            pipeline = Pipeline(
-                new, monitor.store, monitor.fetcher, context, list(monitor.notifiers), monitor.clock
-            )
+            router = Router(new.routes, monitor.default_channels)
+            pipeline = Pipeline(new, monitor.store, monitor.fetcher, context, router, monitor.clock)
         except MonitorError as exc:
             log.error("reload: kept the running configuration: %s", exc)
             return
         monitor.config, monitor.context, monitor.pipeline = new, context, pipeline
         monitor.outbox.config = new
+        unbuilt = [d for d in router.all_destinations() if d not in monitor.notifiers]
+        if unbuilt:
+            log.warning(
+                "reload: new destinations %s take effect at the next start; their alerts "
+                "wait in the outbox until then",
+                ", ".join(unbuilt),
+            )
         before = {s.name: s for s in old.sources if s.enabled}
         after = {s.name: s for s in new.sources if s.enabled}
         for name in before.keys() - after.keys():

@@ -161,8 +161,15 @@ class SlackNotifier:
     name = "slack"
 
     def __init__(
-        self, token: str, channel: str, base_url: str, pace: float = 1.0, timeout: int = 15
+        self,
+        token: str,
+        channel: str,
+        base_url: str,
+        pace: float = 1.0,
+        timeout: int = 15,
+        name: str = "slack",
     ) -> None:
+        self.name = name  # the outbox's key: `slack`, or a route's `slack:#channel`
         # Only rate limits are retried here: a connection error retried blindly could post
         # twice, so the outbox retries it after checking what Slack already has.
         self.client = WebClient(

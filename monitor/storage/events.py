@@ -105,6 +105,14 @@ class EventsStore(StoreBase):
         )
         return rows[0] if rows else None
 
+    def outbox_rows_of_event(self, event_id: int) -> list[dict[str, Any]]:
+        """Where an event went: one row per destination, with its delivery state."""
+        return self._rows(
+            "SELECT channel, status, attempts, last_error, sent_at FROM outbox "
+            "WHERE event_id = ? ORDER BY id",
+            [event_id],
+        )
+
     def take_outbox_row(self, row: dict[str, Any], now: str, lease_until: str) -> bool:
         """Mark a row in flight, only if no other process changed it since it was read."""
         with self.transaction("marking an alert as sending"):
