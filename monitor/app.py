@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import Config, Environment, Source
-from .errors import ConfigError
+from .errors import ConfigError, StoreError
 from .models import PollResult, utcnow
 from .notify import Notifier
 from .notify.console import ConsoleNotifier
@@ -233,6 +233,18 @@ class Monitor:
             self.config, self.store, self.fetcher, self.context, self.router, self.clock
         )
 
+    def check_spikes(self) -> int:
+        """Judge each company's mention volume now; return how many spikes opened."""
+        settings = self.config.spikes
+        if not settings.enabled:
+            return 0
+        from .spikes import SpikeRules, SpikeWatch
+
+        rules = SpikeRules(settings.multiple, settings.min_mentions_hour, settings.min_mentions_day)
+        names = {c.id: c.name for c in self.config.companies}
+        watch = SpikeWatch(self.store, self.router, rules, names)
+        return watch.check(self.clock(), list(names))
+
     def explain_route(self, event_id: int) -> RouteExplanation:
         """Which route an event matched and why (`monitor routes --explain`), judged on
         the facts as they are now, beside where it was in fact sent."""
@@ -268,6 +280,10 @@ class Monitor:
     def poll(self, names: Sequence[str] = (), deliver: bool = True) -> PollSummary:
         sources = [self.config.source(n) for n in names] if names else None
         results = self.pipeline.poll(sources)
+        try:
+            self.check_spikes()
+        except StoreError as exc:  # the poll is stored; the volume is judged next time
+            log.error("spike check failed: %s", exc)
         delivery = self.deliver() if deliver else Delivery()
         return PollSummary(results, delivery)
 

@@ -254,6 +254,15 @@ class SlackSettings(_Model):
     summarize_after: int = Field(default=20, ge=0)
 
 
+class SpikeSettings(_Model):
+    """Volume spikes (monitor/spikes.py): a company named `multiple` times its usual."""
+
+    enabled: bool = True
+    multiple: float = Field(default=3.0, ge=1.5)
+    min_mentions_hour: int = Field(default=10, ge=1)
+    min_mentions_day: int = Field(default=40, ge=1)
+
+
 class DigestSettings(_Model):
     to: tuple[str, ...] = ()
     from_: str = Field(default="monitor@localhost", alias="from")
@@ -277,6 +286,7 @@ class Config(_Model):
     slack: SlackSettings = SlackSettings()
     digest: DigestSettings = DigestSettings()
     routes: tuple[Route, ...] = ()  # monitor/routing.py: where each event goes
+    spikes: SpikeSettings = SpikeSettings()
     path: str = Field(default="<memory>", exclude=True)
 
     def company(self, company_id: str) -> Company:

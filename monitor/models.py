@@ -48,6 +48,7 @@ class EventKind(StrEnum):
     STORY_SPREADING = "story_spreading"
     SOURCE_UNHEALTHY = "source_unhealthy"
     SOURCE_RECOVERED = "source_recovered"
+    SPIKE = "spike"
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 
 DELIVERY_EVERY = timedelta(seconds=10)
 RETENTION_EVERY = timedelta(days=1)
+SPIKES_EVERY = timedelta(minutes=5)  # mention volume: a spike is news within minutes
 MISFIRE_GRACE = 120  # seconds: a late poll is still worth running
 FIRST_POLL_SPREAD = timedelta(seconds=60)
 SHUTDOWN_GRACE = 5.0  # seconds for in-flight work: well inside Docker's and podman's 10 s
@@ -213,6 +214,12 @@ class Daemon:
             return pruned
         return 0
 
+    def check_spikes(self) -> None:
+        if self.stopping.is_set():
+            return
+        with self._job("spike check"):
+            self.monitor.check_spikes()
+
     # -- readiness -----------------------------------------------------------------------
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
@@ -259,6 +266,15 @@ class Daemon:
             seconds=RETENTION_EVERY.total_seconds(),
             jitter=600,
             next_run_time=now + timedelta(minutes=10),
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self.check_spikes,
+            "interval",
+            id="spikes",
+            name="check mention volume",
+            seconds=SPIKES_EVERY.total_seconds(),
+            next_run_time=now + timedelta(minutes=1),
             replace_existing=True,
         )
         from .notify.mail import add_digest_jobs

@@ -127,6 +127,11 @@ def build_app(url: str) -> procrastinate.App:
 
         DigestJob(_context.get())()
 
+    @app.periodic(cron="*/5 * * * *", periodic_id="spikes")
+    @app.task(name="monitor.spikes", queueing_lock="spikes", pass_context=False)
+    def spikes(timestamp: int) -> None:
+        _context.get().check_spikes()
+
     @app.periodic(cron="17 3 * * *", periodic_id="retention")
     @app.task(name="monitor.retention", queueing_lock="retention", pass_context=False)
     def retention(timestamp: int) -> None:

@@ -39,6 +39,11 @@ class Alert:
     source: str = ""  # for source health alerts
     installation: str = ""  # the database's id: with event_id, the alert's key in a channel
     error: str = ""
+    # A volume spike: mentions in the window against the usual, and what drives them.
+    window: str = ""  # hour | day
+    count: int = 0
+    usual: float = 0.0
+    stories: tuple[tuple[str, str], ...] = ()  # (title, url), the most frequent first
     root: Alert | None = field(default=None, compare=False)
 
     @property
@@ -54,7 +59,14 @@ class Alert:
             EventKind.STORY_SPREADING: "Spreading",
             EventKind.SOURCE_UNHEALTHY: "Source unhealthy",
             EventKind.SOURCE_RECOVERED: "Source recovered",
+            EventKind.SPIKE: "Spike",
         }[self.kind]
+
+    @property
+    def spike_line(self) -> str:
+        """'42 mentions in the last hour, against 3 usually'."""
+        usual = f"{self.usual:.1f}".removesuffix(".0")
+        return f"{self.count} mentions in the last {self.window}, against {usual} usually"
 
 
 class Notifier(Protocol):

@@ -60,6 +60,22 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
             url=str(payload.get("url") or ""),
             created_at=parse_iso(row["created_at"]),
         )
+    if kind is EventKind.SPIKE:
+        return Alert(
+            event_id=event_id,
+            kind=kind,
+            installation=store.installation_id(),
+            created_at=parse_iso(row["created_at"]),
+            companies=(_name(config, str(payload.get("company") or "")),),
+            outlets=tuple(str(o) for o in payload.get("outlets") or ()),
+            window=str(payload.get("window") or ""),
+            count=int(payload.get("count") or 0),
+            usual=float(payload.get("usual") or 0.0),
+            stories=tuple(
+                (str(s.get("title") or ""), str(s.get("url") or ""))
+                for s in payload.get("stories") or ()
+            ),
+        )
     story = store.story_record(row["story_id"])
     statements = json.loads(story["status_by"] or "[]")
     companies = tuple(_name(config, c) for c in json.loads(story["companies"]))

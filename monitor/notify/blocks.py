@@ -44,6 +44,7 @@ _ICONS = {
     EventKind.STORY_SPREADING: "📣",
     EventKind.SOURCE_UNHEALTHY: "⚠️",
     EventKind.SOURCE_RECOVERED: "✅",
+    EventKind.SPIKE: "📈",
 }
 _STATUS_ICONS = {"denied": "🔴", "confirmed": "🟢", "spreading": "📣", "reported": "🟠"}
 
@@ -112,6 +113,8 @@ def fallback_text(alert: Alert) -> str:
     if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
         return escape(clip(f"{alert.label}: {alert.source} {alert.error}".strip(), 1000))
     who = ", ".join(alert.companies) or "no company named"
+    if alert.kind is EventKind.SPIKE:
+        return escape(clip(f"Spike ({who}): {alert.spike_line}", 1000))
     if alert.kind in (EventKind.DENIAL, EventKind.CONFIRMATION):
         party = (alert.party or "a party") + (" (official)" if alert.official else "")
         text = f"{alert.label} by {party}: {alert.headline} — {alert.outlet}"
@@ -128,6 +131,8 @@ def build_blocks(alert: Alert, threaded: bool) -> list[dict[str, Any]]:
     icon = _ICONS.get(alert.kind, "")
     if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
         return _health_blocks(alert, icon)
+    if alert.kind is EventKind.SPIKE:
+        return _spike_blocks(alert, icon)
     who = ", ".join(alert.companies) or "no company named"
     blocks = [_header(f"{icon} {alert.label} · {who}")]
     if alert.kind is EventKind.NEW_CLAIM and alert.status not in (None, "reported"):
@@ -180,6 +185,21 @@ def _health_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
     if alert.kind is EventKind.SOURCE_UNHEALTHY:
         lines.append("_Polled less often until it answers again; see `monitor status`._")
     blocks = [_header(f"{icon} {alert.label}: {alert.source}"), _section("\n".join(lines))]
+    if alert.created_at is not None:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _when(alert)}]})
+    return blocks
+
+
+def _spike_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
+    who = ", ".join(alert.companies) or "a company"
+    lines = [f"*{escape(alert.spike_line)}*"]
+    if alert.stories:
+        lines.append("Driven by:")
+        lines += [f"• {safe_link(url, title)}" for title, url in alert.stories]
+    if alert.outlets:
+        shown = ", ".join(escape(clip(o, 80)) for o in alert.outlets[:OUTLETS_SHOWN])
+        lines.append(f"Most from: {shown}")
+    blocks = [_header(f"{icon} Spike · {who}"), _section("\n".join(lines))]
     if alert.created_at is not None:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _when(alert)}]})
     return blocks

@@ -23,6 +23,12 @@ def format_alert(alert: Alert, threaded: bool = False) -> str:
     if alert.kind in (EventKind.SOURCE_UNHEALTHY, EventKind.SOURCE_RECOVERED):
         detail = f": {alert.error}" if alert.error else ""
         return f"[{alert.label.upper()}] {alert.source}{detail}"
+    if alert.kind is EventKind.SPIKE:
+        lines = [f"[SPIKE] {', '.join(alert.companies)}: {alert.spike_line}"]
+        lines += [f"  driven by: {title} {url}".rstrip() for title, url in alert.stories]
+        if alert.outlets:
+            lines.append(f"  most from: {', '.join(alert.outlets)}")
+        return "\n".join(lines)
     indent = "    └─ " if threaded else ""
     who = ", ".join(alert.companies) or "no company named"
     authority = "official channel" if alert.official else alert.authority

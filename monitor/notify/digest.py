@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ from ..config import Config
 from ..storage import Store, iso, parse_iso
 from .alerts import status_line
 
-__all__ = ["Digest", "build_digest", "period_of", "render_html", "render_text"]
+__all__ = ["DailyMentions", "Digest", "build_digest", "period_of", "render_html", "render_text"]
 
 NOTABLE_PER_COMPANY = 5
 OUTLETS_LISTED = 15
@@ -64,6 +64,15 @@ class Bar:
 
 
 @dataclass(frozen=True, slots=True)
+class DailyMentions:
+    """A company's mentions on each day of the period (UTC days), spikes marked."""
+
+    company: str
+    counts: tuple[int, ...]
+    spiked: tuple[bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     period: str  # ISO week, e.g. 2026-W48
     start: datetime
@@ -77,6 +86,8 @@ class Digest:
     items: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     days: int = 7
+    day_labels: tuple[str, ...] = ()  # e.g. "Mon 30", one per UTC day of `daily`
+    daily: tuple[DailyMentions, ...] = ()
 
     @property
     def title(self) -> str:
@@ -187,6 +198,33 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
         ),
         failing_sources=tuple(_failing_sources(store, since)),
         items=store.items_fetched_since(since),
+        day_labels=tuple(day.strftime("%a %d") for day in _days(now, days)),
+        daily=_daily(store, config, now, days),
+    )
+
+
+def _days(now: datetime, days: int) -> list[datetime]:
+    """The UTC days the period touches, oldest first (at most 31 are drawn)."""
+    last = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    shown = min(days, 31)
+    return [last - timedelta(days=n) for n in range(shown - 1, -1, -1)]
+
+
+def _daily(store: Store, config: Config, now: datetime, days: int) -> tuple[DailyMentions, ...]:
+    """Each company's mentions per day, with the days a spike started marked."""
+    keys = [day.strftime("%Y-%m-%d") for day in _days(now, days)]
+    since, until = iso(_days(now, days)[0]) or "", iso(now) or ""
+    counts: dict[tuple[str, str], int] = {
+        (company, day): n for company, day, n in store.daily_mentions(since, until)
+    }
+    spikes = {(s["company"], s["started_at"][:10]) for s in store.spikes_between(since, until)}
+    return tuple(
+        DailyMentions(
+            company=company.name,
+            counts=tuple(counts.get((company.id, day), 0) for day in keys),
+            spiked=tuple((company.id, day) in spikes for day in keys),
+        )
+        for company in config.companies
     )
 
 

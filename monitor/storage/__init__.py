@@ -1,6 +1,7 @@
 """The store: every statement monitor runs against its database, behind named methods.
 
-One module per concern (sources, items, stories, events and the outbox, digests, status);
+One module per concern (sources, items, stories, events and the outbox, digests, status,
+spikes);
 `Store` joins them over one connection. No module outside this package writes SQL.
 """
 
@@ -11,6 +12,7 @@ from .digests import DigestsStore
 from .events import EventsStore
 from .items import ItemsStore
 from .sources import SourcesStore
+from .spikes import SpikesStore
 from .status import StatusStore, probe_writable, read_counts
 from .stories import StoriesStore, StoryRow
 
@@ -26,5 +28,7 @@ __all__ = [
 ]
 
 
-class Store(SourcesStore, ItemsStore, StoriesStore, EventsStore, DigestsStore, StatusStore):
+class Store(
+    SourcesStore, ItemsStore, StoriesStore, EventsStore, DigestsStore, StatusStore, SpikesStore
+):
     """The database. Open one per process; use `transaction()` for each unit of work."""

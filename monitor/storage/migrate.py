@@ -30,10 +30,11 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("events", ("id",)),
     ("outbox", ("id",)),
     ("digests", ("period",)),
+    ("spikes", ("id",)),
 )
 BATCH = 1000
 # Ids the target hands out after the copy must come after the copied ones.
-_IDENTITY_TABLES = ("stories", "items", "events", "outbox")
+_IDENTITY_TABLES = ("stories", "items", "events", "outbox", "spikes")
 
 
 def copy_history(

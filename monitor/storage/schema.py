@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -136,5 +136,19 @@ MIGRATIONS: dict[int, str] = {
     5: """
     DROP INDEX items_source;
     CREATE INDEX items_source_title ON items(source, title)
+    """,
+    # Volume spikes (monitor/spikes.py): open until the volume falls back, one alert each.
+    6: """
+    CREATE TABLE spikes (
+        id INTEGER PRIMARY KEY,
+        company TEXT NOT NULL,
+        span TEXT NOT NULL,               -- hour | day
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        peak INTEGER NOT NULL,
+        usual REAL NOT NULL,
+        event_id INTEGER REFERENCES events(id)
+    );
+    CREATE INDEX spikes_started_at ON spikes(started_at)
     """,
 }
