@@ -14,6 +14,7 @@ code.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -68,6 +69,33 @@ def real_companies(defaults: tuple[Company, ...]) -> tuple[Company, ...]:
 Predict = Callable[[dict[str, Any]], tuple[list[str], str]]
 
 
+def _batch_number(row: dict[str, Any]) -> int | None:
+    batch = str(row.get("batch") or "")
+    return int(batch[1:]) if batch[1:].isdigit() else None
+
+
+@functools.cache
+def _first_labelled() -> dict[str, int]:
+    """The batch from which each company id was labelled: rows of earlier batches were
+    labelled before it was configured, so a mention of it there is neither right nor
+    wrong (a later batch's company, such as Intel, does appear in earlier rows)."""
+    first: dict[str, int] = {}
+    for name in REAL_SETS:
+        for row in load_set(name):
+            number = _batch_number(row)
+            for company in row["entities"] if number is not None else ():
+                first[company] = min(first.get(company, number), number)
+    return first
+
+
+def _in_label_space(row: dict[str, Any], found: set[str]) -> set[str]:
+    number = _batch_number(row)
+    if number is None:
+        return found
+    first = _first_labelled()
+    return {c for c in found if first.get(c, 0) <= number}
+
+
 def evaluate(
     rows: Iterable[dict[str, Any]], predict: Predict, groups: bool = False
 ) -> dict[str, Any]:
@@ -77,7 +105,7 @@ def evaluate(
     errors = []
     for row in rows:
         entities, label = predict(row)
-        gold, found = set(row["entities"]), set(entities)
+        gold, found = set(row["entities"]), _in_label_space(row, set(entities))
         entity["tp"] += len(gold & found)
         entity["fp"] += len(found - gold)
         entity["fn"] += len(gold - found)

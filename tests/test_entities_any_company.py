@@ -76,3 +76,42 @@ def test_the_default_companies_are_configuration_too() -> None:
     bare = Analyzer([Company(id="xiaomi", name="Xiaomi", aliases=("小米",))])
     assert bare.entities.companies("早餐喝小米粥") == ["xiaomi"]  # only configuration knew
     assert Analyzer(list(companies.values())).entities.companies("早餐喝小米粥") == []
+
+
+def ordinary_word_names() -> list[Company]:
+    """Companies whose own name is an ordinary word, configured as a context alias."""
+    return [c for c in everyone_companies() if c.name in c.context_aliases]
+
+
+@pytest.mark.parametrize("company", ordinary_word_names(), ids=lambda c: c.id)
+def test_a_name_that_is_an_ordinary_word_needs_context_or_a_companys_acts(
+    everyone: Analyzer, company: Company
+) -> None:
+    """"Next", "Mars", "Sky", "Gap": listed in `context_aliases`, the name counts only beside
+    its context words or where it acts as only a company does ("Mars has confirmed",
+    "shares in Sky", "Gap to lay off 1,800"), on real rows of both kinds."""
+    rows = load_set("real-dev")
+    meant = [r["text"] for r in rows if company.id in r["entities"]]
+    traps = [
+        r["text"]
+        for r in rows
+        if r.get("trap") == "entity_trap"
+        and company.id not in r["entities"]
+        and company.name.lower() in r["text"].lower()
+    ]
+    assert len(meant) >= 10 and len(traps) >= 5
+    found = [t for t in meant if company.id in everyone.entities.companies(t)]
+    taken = [t for t in traps if company.id in everyone.entities.companies(t)]
+    assert len(found) >= 0.75 * len(meant), set(meant) - set(found)
+    assert len(taken) <= 0.1 * len(traps), taken
+
+
+def test_a_context_alias_wins_over_the_same_word_as_the_name() -> None:
+    mars = Company(
+        id="mars", name="Mars", context_aliases=("Mars",), context=("chocolate", "Snickers")
+    )
+    found = Analyzer([mars]).entities.companies
+    assert found("Could humans be heading to Mars in the 2030s?") == []
+    assert found("Mars recalls Snickers bars in the UK") == ["mars"]
+    assert found("With this clearance secured, Mars has confirmed the deal") == ["mars"]
+    assert found("the planet Mars has confirmed nothing") == []

@@ -139,7 +139,8 @@ REPORT_WORDS = (
 DENIAL_STRONG = _rx(
     # a verb of denial
     r"\b(?:den(?:y|ies|ied|ying)|denial\s+of|refut(?:e|es|ed|ing)|rebut(?:s|ted|ting)?|"
-    r"debunk(?:s|ed)?)\b|\bdisput(?:e|es|ed|ing)\s+(?:the\s+|a\s+)?(?:media\s+)?(?:report|claim|story)|"
+    r"debunk(?:s|ed|ing)?)\b|\bdisput(?:e|es|ed|ing)\s+(?:the\s+|a\s+)?(?:[\w'’.-]+\s+){0,4}?"
+    r"(?:report|claim|story|article)|"
     r"否认|否認|辟谣|闢謠|澄清",
     # a verb of dismissal, with the report as its object
     r"\b(?:rejects?|rejected|rejecting|dismiss(?:es|ed|ing)?|slams?|slammed|shoots?\s+down|"
@@ -180,11 +181,15 @@ DENIAL_STRONG = _rx(
     r"(?:basis|foundation|merit)\b|\bunfounded\b|\bgroundless\b|\bbaseless\b|毫无根据|毫無根據",
     # the claim is predicated false: "is not true", "that's wrong", 不实
     r"\b(?:is|are|was|were|be|that's|it's|this\s+is|that\s+is|it\s+is)\s+[\"']?(?:just\s+|simply\s+|"
-    r"absolutely\s+|completely\s+|totally\s+|factually\s+)?(?:not\s+true|untrue|false|baseless|"
+    r"absolutely\s+|completely\s+|totally\s+|factually\s+|utter\s+|complete\s+|speculative\s+|"
+    r"pure\s+)?(?:not\s+true|untrue|false|baseless|"
     r"inaccurate|not\s+accurate|fake|incorrect|not\s+correct|wrong|unfounded|groundless|nonsense|"
     r"rubbish|fabricated|made\s+up|fiction)\b|\b(?:isn't|aren't|wasn't|weren't)\s+true\b|"
     r"\b(?:none|neither)\s+of\s+(?:them|these|those|it|this)\s+(?:is|are)\s+(?:true|accurate)\b|"
     r"不实|不實|不属实|不屬實|并非事实|並非事實|不是事实|不是事實|不准确|不準確|并不准确|並不準確|"
+    # ... or flatly not so: "this is not the case", "those increases aren't happening"
+    r"\b(?:is|was|that's|it's|this\s+is|that\s+is|it\s+is)\s+(?:simply\s+|just\s+|"
+    r"certainly\s+)?not\s+the\s+case\b|\b(?:isn't|aren't|is\s+not|are\s+not)\s+happening\b|"
     # ... or at odds with the facts
     r"\b(?:not\s+in\s+line|inconsistent|at\s+odds|not\s+consistent)\s+with\s+(?:the\s+)?facts\b|"
     r"\bdoes\s+not\s+reflect\s+(?:the\s+)?(?:facts|reality)\b|\bnot\s+based\s+(?:on|in)\s+fact|"
@@ -322,7 +327,13 @@ CORPORATE_ACT = _rx(
     r"factories|operations|offices|branches|units?)\b|\bcuts?\s+ties\b|\bwill\s+stop\s+\w+ing\b",
     # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
     r"\blay\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
+    r"\b(?:jobs?|roles|positions)\s+(?:to\s+be\s+|are\s+|were\s+|being\s+)?(?:axed|cut|slashed)\b|"
+    r"\baxe[sd]?\s+(?:[\w,]+\s+){0,2}?(?:jobs|roles|staff)\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",
+    # a listing set in motion: "files for IPO", "will proceed with an initial public offering"
+    r"\bfil(?:es|ed|ing)\s+(?:\w+\s+){0,2}?for\s+(?:an?\s+|its\s+)?(?:\w+\s+)?(?:ipo|initial\s+"
+    r"public\s+offering|(?:public\s+|stock\s+market\s+)?listing|flotation)\b|\bproceed\s+with\s+"
+    r"(?:an?\s+|its\s+)?(?:\w+\s+)?(?:ipo|initial\s+public\s+offering|listing)\b",
     # a deal given up: "has withdrawn its offer", "terminated all discussions", "ended
     # talks", "withdraw from the sale process" (the end of what was rumoured is news too)
     r"\b(?:withdr(?:aw|ew|awn|aws|awing)|terminat(?:e|es|ed|ing)|end(?:s|ed)|call(?:s|ed)\s+"

@@ -50,7 +50,7 @@ _PERSON_BEFORE = frozenset(
 # Roles that make the next word a person or a band even in lower case ("inventor Tesla").
 _ROLE_BEFORE = frozenset(
     """inventor physicist scientist engineer vocalist frontman rapper musician artist poet
-    writer author band singer actor actress""".split()
+    writer author band singer actor actress goddess god planet""".split()
 )
 # After a single-word name: an institution, a place or a thing named with it, not the
 # company ("Apple Daily", "Amazon River", "Mercedes-Benz Stadium", "Tesla coils").
@@ -63,7 +63,7 @@ _NOT_COMPANY_AFTER = re.compile(
     r"daily\b|records\b|stadium|arena|river|rainforest|basin|forest|jungle|region|delta|"
     r"village|tributar(?:y|ies)|deforestation|coils?\b|monument|statue|juice|crops?\b|"
     r"growers?|orchards?|season\b|pies?\b|cider|trees?\b|blossoms?|vocalist|frontman|"
-    r"metrics\b|network\s+manipulation|"
+    r"metrics\b|network\s+manipulation|missiles?\b|rovers?\b|landers?\b|missions?\b|"
     r"electric\s+(?:shares|stock|co\b|company|holdings|inc\b)|"
     r"(?:['’]s\s+)?(?:assassination|birthday|presidency|death|speech|address|tomb|statue|"
     r"legacy|monument)|"
@@ -86,6 +86,7 @@ class _Alias:
     case_sensitive: bool  # an ordinary word in lower case ("ford the river")
     needs_context: bool  # a context alias: counts only beside the company's context
     surname: bool  # a single word that people, places and institutions share
+    is_name: bool = False  # the company's own name (not a model's): it can act as one
 
 
 def _is_word(alias: str) -> bool:
@@ -116,12 +117,16 @@ class EntityMatcher:
         self._aliases: dict[str, list[_Alias]] = {}
         self._rules: dict[str, _Rules] = {}
         for company in companies:
-            names = {company.name, *company.aliases}
+            # A word the user listed among the context aliases needs context, even when it
+            # is also the company's name (name = "Mars", context_aliases = ["Mars"]).
+            ordinary = {text.lower() for text in company.context_aliases}
+            names = {t for t in (company.name, *company.aliases) if t.lower() not in ordinary}
             for text in names:
                 single_word = text.isalpha() and " " not in text
                 self._add(_Alias(company.id, text, _is_word(text), False, single_word))
             for text in company.context_aliases:
-                self._add(_Alias(company.id, text, True, True, True))
+                is_name = f"{company.name.lower()} ".startswith(f"{text.lower()} ")
+                self._add(_Alias(company.id, text, True, True, True, is_name))
             for ticker in company.tickers:
                 self._add(_Alias(company.id, ticker, True, False, False))
             self._rules[company.id] = _Rules(
@@ -178,12 +183,14 @@ class EntityMatcher:
                     if (
                         mentions
                         and mentions[-1].company != alias.company
+                        and mentions[-1].end <= start
                         and not text[mentions[-1].end : start].strip()
                     ):
                         continue  # "BYD Explorer No.1": another company's name owns the word
-                    if alias.company not in context:
+                    acting = alias.is_name and _acts_as_company(text, start, end)
+                    if not acting and alias.company not in context:
                         context[alias.company] = _in_context(rules, text, start, end)
-                    if not context[alias.company]:
+                    if not acting and not context[alias.company]:
                         continue
                 mentions.append(Mention(alias.company, found, start, end))
         return mentions
@@ -201,6 +208,43 @@ def _in_context(rules: _Rules, text: str, start: int, end: int) -> bool:
     if rules.context is None:
         return False
     return any(m.start() != start for m in rules.context.finditer(text))
+
+
+# A name followed by what only an organisation does or has: its voice, its shares, its
+# officers ("Arm said", "Subway is in talks", "Next's chief executive", "Mars has
+# confirmed"); or preceded by what only an organisation is the object of ("shares in
+# Sky", "a merger with Mars", "representatives for Arm").
+_CORPORATE_AFTER = re.compile(
+    # Other organisations named with it ("Puma and CVC declined"), a day or an adverb.
+    r"^(?:['’]s)?(?:(?:,\s*|\s+and\s+|\s*&\s*)[A-Z][\w.&-]*){0,3}"
+    r"(?:\s+(?:also|on\s+[A-Z]\w+|today|yesterday|last\s+week))?\s+"
+    r"(?i:(?:has\s+(?:so\s+far\s+|also\s+|now\s+)?|have\s+|had\s+|is\s+expected\s+to\s+)?"
+    r"(?:said|says|states|stated|told|announc(?:e|ed|es)|confirm(?:s|ed)|den(?:ies|ied)|"
+    r"declin(?:es|ed)|refused|plans|planned|reportedly|agreed|acquired|bought|expects|"
+    r"warn(?:s|ed)|reports|reported|posts|posted|projects|named|hires|eliminat(?:es|ed)|"
+    r"admit(?:s|ted)|clarifi(?:es|ed)|reiterat(?:es|ed)|makes\s+no\s+comments?|growth|sales|"
+    r"did\s+not\s+(?:comment|respond)|didn['’]t|"
+    r"(?:is\s+|to\s+)?(?:lay(?:ing)?\s+off|cut(?:ting)?\s+\d|"
+    r"(?:planning|in\s+talks|exploring|considering|weighing|about\s+to|set\s+to|cutting))|"
+    r"shares|stock|chief\s+executive|ceo|spokes(?:man|woman|person)|board|investors|"
+    r"franchisees|revenue|profits?|representatives?|executives|employees|staff|takeover|"
+    r"acquisition|merger|ipo|earnings|(?:us\s+|uk\s+)?stores?))\b",
+)
+def _acts_as_company(text: str, start: int, end: int) -> bool:
+    """A company's name that is an ordinary word, used where only an organisation fits."""
+    return bool(
+        _CORPORATE_AFTER.match(text[end : end + 40])
+        or _CORPORATE_BEFORE.search(text[max(0, start - 40) : start])
+    )
+
+
+_CORPORATE_BEFORE = re.compile(
+    r"(?:\b(?:shares|stake|takeover|acquisition|merger|bid|stance|representatives?|"
+    r"spokes(?:man|woman|person)|staff|workers|employees|investors|rumou?rs\s+surface)\s+"
+    r"(?:in|of|at|with|for|on)|\b(?:sues|sued|suing|acquiring|acquire|buying|"
+    r"reached\s+out\s+to))\s+$",
+    re.I,
+)
 
 
 _COLON = re.compile(r"\s*[:：]\s*")

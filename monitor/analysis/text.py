@@ -51,7 +51,16 @@ STOPWORDS = frozenset(
     told tells telling claims claim claimed rumour rumor rumours rumors media via per
     exclusive update updated breaking just also more most very so if while which who what
     when where how why all any some such other own same only under again once here
-    s t don't doesn't isn't aren't wasn't weren't hasn't haven't didn't won't""".split()
+    s t don't doesn't isn't aren't wasn't weren't hasn't haven't didn't won't
+    allegedly apparently currently earlier last week month today yesterday too""".split()
+)
+# The outlets that carry a report: a second outlet relaying it names another one, so
+# they say nothing about what the story is ("Bloomberg News reports", "Wall Street
+# Journal reported").
+OUTLET_WORDS = frozenset(
+    """bloomberg reuters news journal wall street times york financial ft wsj cnbc nikkei
+    information axios semafor verge techcrunch guardian telegraph insider forbes fortune
+    economist bbc afp ap kyodo yonhap caixin""".split()
 )
 
 # Words that say the same thing in news copy, folded to one concept.
@@ -74,7 +83,11 @@ _CONCEPT_WORDS = {
     "launch": "launch launches launching debut",
     "delay": "delay delays delayed postpone postpones postponed",
     "cancel": "scrap scraps scrapped axe axes axed kill kills killed cancel cancels cancelled "
-    "canceled end ends ending ditch ditches ditched",
+    "canceled canceling cancelling end ends ending ditch ditches ditched abandon abandons "
+    "abandoned shelve shelves shelved dead",
+    # a plan under consideration, however hedged ("weighs", "mulls", "is contemplating")
+    "weigh": "weigh weighs weighing mull mulls mulling consider considers considering "
+    "contemplate contemplates contemplating explore explores exploring eye eyes eyeing",
     "layoff": "layoff layoffs",
     "start": "start starts started restart restarts restarted revive revives revived reopen "
     "reopens reopened resume resumes resumed relaunch",
@@ -84,7 +97,7 @@ _CONCEPT_WORDS = {
     "trims trimmed",
     "job": "job jobs workforce positions roles employees staff workers",
     "invest": "invest invests invested investing investment investments",
-    "leader": "ceo ceos chief replace replaces replaced replacement successor succession "
+    "leader": "ceo ceos chief replace replaces replaced replacing replacement successor succession "
     "fire fired oust ousted resign resigns resigned",
     "pause": "pause pauses paused suspend suspends suspended freeze freezes froze halt halts "
     "halted hold holds",
@@ -109,10 +122,51 @@ _CONCEPT_WORDS = {
     "korea": "korea korean",
     "vietnam": "vietnam vietnamese",
     "russia": "russia russian",
+    "saudi": "saudi saudis",
+    "uae": "uae emirates emirati",
+    "australia": "australia australian",
+    "argentina": "argentina argentine argentinian",
+    "chile": "chile chilean",
+    "colombia": "colombia colombian",
+    "peru": "peru peruvian",
+    "egypt": "egypt egyptian",
+    "morocco": "morocco moroccan",
+    "nigeria": "nigeria nigerian",
+    "pakistan": "pakistan pakistani",
+    "philippines": "philippines philippine filipino",
+    "malaysia": "malaysia malaysian",
+    "singapore": "singapore singaporean",
+    "taiwan": "taiwan taiwanese",
+    "netherlands": "netherlands dutch",
+    "sweden": "sweden swedish",
+    "norway": "norway norwegian",
+    "israel": "israel israeli",
+    "ukraine": "ukraine ukrainian",
+    "portugal": "portugal portuguese",
+    "ireland": "ireland irish",
+    "austria": "austria austrian",
+    "switzerland": "switzerland swiss",
+    "czech": "czech czechia",
+    "slovakia": "slovakia slovak",
+    "romania": "romania romanian",
+    "serbia": "serbia serbian",
+    "qatar": "qatar qatari",
+    "kazakhstan": "kazakhstan kazakh",
+    "iran": "iran iranian",
+    "belgium": "belgium belgian",
+    "denmark": "denmark danish",
+    "finland": "finland finnish",
+    "greece": "greece greek",
 }
 _SYNONYMS = {word: concept for concept, words in _CONCEPT_WORDS.items() for word in words.split()}
 _PHRASE_CONCEPT = {
     "united states": " us ",
+    "saudi arabia": " saudi ",
+    "united arab emirates": " uae ",
+    "south africa": " southafrica ",
+    "new zealand": " newzealand ",
+    "hong kong": " hongkong ",
+    "south korea": " korea ",
     "electric vehicles": " ev ",
     "electric vehicle": " ev ",
     "joint venture": " partner ",
@@ -131,6 +185,9 @@ def normalise(text: str) -> str:
 def _stem(word: str) -> str:
     if word in _SYNONYMS:
         return _SYNONYMS[word]
+    for suffix in ("ing", "ed"):  # "replacing" → "replace" → its concept
+        if word.endswith(suffix) and word[: -len(suffix)] + "e" in _SYNONYMS:
+            return _SYNONYMS[word[: -len(suffix)] + "e"]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"  # batteries, factories
     for suffix in ("ing", "ed", "es", "s"):
@@ -142,7 +199,7 @@ def _stem(word: str) -> str:
 def concepts(text: str, ignore: Iterable[str] = ()) -> frozenset[str]:
     """The content words of a text, folded to concepts: what a story is about."""
     text = _DROP_PHRASES.sub(lambda m: _PHRASE_CONCEPT[m.group(0)], normalise(text))
-    skip = STOPWORDS | set(ignore)
+    skip = STOPWORDS | OUTLET_WORDS | set(ignore)
     words: set[str] = set()
     for word in _WORD.findall(text):
         if word[0] >= "\u3400":  # CJK: character bigrams stand in for words
@@ -211,7 +268,11 @@ ACTIONS = frozenset(
 )
 PLACES = frozenset(
     "us spain hungary mexico germany china uk france italy turkey brazil japan india poland "
-    "thailand canada europe indonesia korea vietnam russia".split()
+    "thailand canada europe indonesia korea vietnam russia saudi uae australia argentina "
+    "chile colombia peru egypt morocco nigeria pakistan philippines malaysia singapore taiwan "
+    "netherlands sweden norway israel ukraine portugal ireland austria switzerland czech "
+    "slovakia romania serbia qatar kazakhstan iran belgium denmark finland greece "
+    "southafrica newzealand hongkong".split()
 )
 
 
