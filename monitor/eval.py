@@ -83,7 +83,9 @@ def _first_labelled() -> dict[str, int]:
     for name in REAL_SETS:
         for row in load_set(name):
             number = _batch_number(row)
-            for company in row["entities"] if number is not None else ():
+            if number is None:
+                continue
+            for company in row["entities"]:
                 first[company] = min(first.get(company, number), number)
     return first
 

@@ -87,7 +87,7 @@ def ordinary_word_names() -> list[Company]:
 def test_a_name_that_is_an_ordinary_word_needs_context_or_a_companys_acts(
     everyone: Analyzer, company: Company
 ) -> None:
-    """"Next", "Mars", "Sky", "Gap": listed in `context_aliases`, the name counts only beside
+    """ "Next", "Mars", "Sky", "Gap": listed in `context_aliases`, the name counts only beside
     its context words or where it acts as only a company does ("Mars has confirmed",
     "shares in Sky", "Gap to lay off 1,800"), on real rows of both kinds."""
     rows = load_set("real-dev")

@@ -230,6 +230,8 @@ _CORPORATE_AFTER = re.compile(
     r"franchisees|revenue|profits?|representatives?|executives|employees|staff|takeover|"
     r"acquisition|merger|ipo|earnings|(?:us\s+|uk\s+)?stores?))\b",
 )
+
+
 def _acts_as_company(text: str, start: int, end: int) -> bool:
     """A company's name that is an ordinary word, used where only an organisation fits."""
     return bool(

@@ -88,7 +88,6 @@ _CONCEPT_WORDS = {
     # a plan under consideration, however hedged ("weighs", "mulls", "is contemplating")
     "weigh": "weigh weighs weighing mull mulls mulling consider considers considering "
     "contemplate contemplates contemplating explore explores exploring eye eyes eyeing",
-    "layoff": "layoff layoffs",
     "start": "start starts started restart restarts restarted revive revives revived reopen "
     "reopens reopened resume resumes resumed relaunch",
     "split": "split splits dissolve dissolves dissolved unwind unwinds breakup",
@@ -170,6 +169,14 @@ _PHRASE_CONCEPT = {
     "electric vehicles": " ev ",
     "electric vehicle": " ev ",
     "joint venture": " partner ",
+    # layoffs are cut jobs, however they are written
+    "lay off": " cut jobs ",
+    "lays off": " cut jobs ",
+    "laying off": " cut jobs ",
+    "laid off": " cut jobs ",
+    "layoffs": " cut jobs ",
+    "layoff": " cut jobs ",
+    "job cuts": " cut jobs ",
     "pushed back": " delay ",
     "pushes back": " delay ",
     "push back": " delay ",
@@ -263,7 +270,7 @@ STANCE_WORDS = concepts(
 
 # What a claim says happens, as text.concepts folds it.
 ACTIONS = frozenset(
-    "talk partner plant trade layoff job cut delay cancel exit enter split recall invest "
+    "talk partner plant trade job cut delay cancel exit enter split recall invest "
     "leader pause".split()
 )
 PLACES = frozenset(
