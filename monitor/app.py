@@ -23,6 +23,7 @@ from .storage import Store
 
 if TYPE_CHECKING:
     from .fetch import Fetcher
+    from .notify.slack_feedback import FeedbackListener
     from .pipeline import Pipeline
 
 __all__ = ["Monitor", "PollSummary", "build_destinations", "build_notifiers"]
@@ -108,6 +109,7 @@ def build_notifiers(
                 config.slack.channel,
                 env.slack_api_url,
                 pace=config.slack.pace.total_seconds(),
+                feedback=env.slack_app_token is not None,
             )
         }
     if env.slack_webhook_url is not None:
@@ -152,6 +154,7 @@ def _destination(
             env.slack_api_url,
             pace=config.slack.pace.total_seconds(),
             name=destination,
+            feedback=env.slack_app_token is not None,
         )
     secret = env.apprise.get(target.lower())
     if secret is None:
@@ -231,6 +234,22 @@ class Monitor:
 
         return Pipeline(
             self.config, self.store, self.fetcher, self.context, self.router, self.clock
+        )
+
+    def feedback_listener(self) -> FeedbackListener | None:
+        """The Socket Mode listener of the alerts' feedback buttons, when SLACK_APP_TOKEN
+        (and the bot token, to answer in the thread) are set; None otherwise."""
+        if self.env.slack_app_token is None or self.env.slack_bot_token is None:
+            return None
+        from .feedback import FeedbackDesk
+        from .notify.slack_feedback import FeedbackListener
+
+        desk = FeedbackDesk(self.store, {c.id: c.name for c in self.config.companies}, self.clock)
+        return FeedbackListener(
+            self.env.slack_app_token.get_secret_value(),
+            self.env.slack_bot_token.get_secret_value(),
+            self.env.slack_api_url,
+            desk,
         )
 
     def check_spikes(self) -> int:

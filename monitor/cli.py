@@ -6,122 +6,32 @@ configuration or usage, 1 otherwise. Never a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .config import DEFAULT_CONFIG_PATH, DEFAULT_DB_PATH, load_config, load_environment
+from .cli_support import (
+    READ_BUSY_TIMEOUT,
+    common_options,
+    config_path_of,
+    count,
+    one_line_errors,
+    open_monitor,
+)
+from .cli_team import feedback, routes
+from .config import load_config, load_environment
 from .errors import ConfigError, MonitorError
-from .logs import Scrubber, setup_logging
+from .logs import setup_logging
 from .routing import Router, describe_routes
 
 if TYPE_CHECKING:
-    from .app import Monitor
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _config_path(value: str | None) -> Path:
-    return Path(value or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG_PATH)
-
-
-def _db_path(value: str | None) -> str:
-    """--db, else $MONITOR_DATABASE_URL (a postgresql:// URL), else $MONITOR_DB (a file)."""
-    return str(
-        value
-        or os.environ.get("MONITOR_DATABASE_URL")
-        or os.environ.get("MONITOR_DB")
-        or DEFAULT_DB_PATH
-    )
-
-
-def _scrub(text: str) -> str:
-    """An error line for the terminal, with every secret from the environment removed."""
-    try:
-        secrets = load_environment().secrets
-    except ConfigError:
-        secrets = [
-            v
-            for k, v in os.environ.items()
-            if k in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "X_BEARER_TOKEN", "SMTP_PASSWORD")
-            and v
-        ]
-    return Scrubber(secrets)(text)
-
-
-def common_options(func: F) -> F:
-    """--config and --db on every command; MonitorError as one line."""
-
-    @click.option(
-        "--config",
-        "config_path",
-        metavar="PATH",
-        help="Configuration file [default: $MONITOR_CONFIG or config/monitor.toml].",
-    )
-    @click.option(
-        "--db",
-        "db_path",
-        metavar="PATH|URL",
-        help="SQLite file or postgresql:// URL "
-        "[default: $MONITOR_DATABASE_URL, $MONITOR_DB or ./monitor.db].",
-    )
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return one_line_errors(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def one_line_errors(func: F) -> F:
-    """An expected failure as one line on stderr: exit 2 for usage or configuration,
-    1 for the rest; never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ConfigError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {_scrub(problem)}", err=True)
-            sys.exit(2)
-        except MonitorError as exc:
-            click.echo(f"error: {_scrub(str(exc))}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-# `status` and `sources` only read: behind another process's lock they say "busy" after
-# this long rather than hang for the daemon's 30 s.
-READ_BUSY_TIMEOUT = 3.0
-
-
-def _open(
-    config_path: str | None, db_path: str | None, *, existing: bool = False, **kwargs: Any
-) -> Monitor:
-    """The monitor on its database. `existing`: a command that only reads (status,
-    sources, digest) never creates a database where a mistyped --db points."""
-    from .app import Monitor
-    from .storage import is_postgres
-
-    env = load_environment()
-    config = load_config(_config_path(config_path))
-    path = _db_path(db_path)
-    if existing and not is_postgres(path) and not Path(path).exists():
-        raise ConfigError(
-            f"no database at {path} (check --db or MONITOR_DB; `monitor run` or "
-            "`monitor poll` creates one)"
-        )
-    setup_logging(env.log_format, env.secrets)
-    return Monitor(config, env, path, **kwargs)
+    pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,7 +56,7 @@ def run(config_path: str | None, db_path: str | None, listen: str) -> None:
 
     if listen:
         parse_listen(listen)  # bad usage: say so before opening the database
-    with _open(config_path, db_path) as monitor:
+    with open_monitor(config_path, db_path) as monitor:
         code = Daemon(monitor, listen=listen or None).run()
     sys.exit(code)
 
@@ -167,7 +77,7 @@ def poll(
 ) -> None:
     """Poll every (or the named) source once, then deliver the alerts. Exit 1 when no
     source could be polled (with --strict: when any failed)."""
-    with _open(config_path, db_path) as monitor:
+    with open_monitor(config_path, db_path) as monitor:
         summary = monitor.poll(sources, deliver=not no_deliver)
     # Each failed source has already logged its one line; the summary counts them.
     click.echo(summary.describe())
@@ -197,7 +107,7 @@ def worker(config_path: str | None, db_path: str | None, concurrency: int, liste
 
     if listen:
         parse_listen(listen)
-    with _open(config_path, db_path) as monitor:
+    with open_monitor(config_path, db_path) as monitor:
         server = None
         if listen:
             metrics = Metrics()
@@ -236,7 +146,7 @@ def classify(config_path: str | None, db_path: str | None) -> None:
     """Classify JSON lines from stdin: {"id", "text", "claim"?} → entities and stance."""
     from .classify import classify_lines
 
-    config = load_config(_config_path(config_path))
+    config = load_config(config_path_of(config_path))
     for line in classify_lines(config, sys.stdin):
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
@@ -260,7 +170,7 @@ def train(config_path: str | None, db_path: str | None, out: str | None, cv: boo
     from .train import cross_validate
     from .train import train as fit
 
-    config = load_config(_config_path(config_path))
+    config = load_config(config_path_of(config_path))
     if cv:
         for name, scores in cross_validate(config.companies).items():
             click.echo(f"{name:8} " + "  ".join(f"{k} F1 {v:.3f}" for k, v in scores.items()))
@@ -278,7 +188,9 @@ def status(config_path: str | None, db_path: str | None, as_json: bool) -> None:
     """Per source: last poll, last success, errors, items, next poll; the outbox."""
     from .status import collect_status, render_status
 
-    with _open(config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT) as monitor:
+    with open_monitor(
+        config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT
+    ) as monitor:
         report = collect_status(monitor)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
@@ -292,7 +204,9 @@ def sources(config_path: str | None, db_path: str | None) -> None:
     """The configured sources, with kind, interval and health."""
     from .status import collect_status, render_sources
 
-    with _open(config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT) as monitor:
+    with open_monitor(
+        config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT
+    ) as monitor:
         render_sources(collect_status(monitor))
 
 
@@ -314,7 +228,7 @@ def digest(
     # The text part goes beside it as .txt: any other suffix would be overwritten by it.
     if html_path is not None and html_path.suffix.lower() not in (".html", ".htm"):
         raise ConfigError(f"--out {out}: expected FILE.html (the text part goes beside it)")
-    with _open(config_path, db_path, existing=True) as monitor:
+    with open_monitor(config_path, db_path, existing=True) as monitor:
         report = build_digest(monitor.store, monitor.config, monitor.clock(), days)
         if html_path is not None:
             text_path = html_path.with_suffix(".txt")
@@ -376,38 +290,11 @@ def migrate(source: str, target: str | None) -> None:
     click.echo("\n".join(f"  {table:12} {rows:>9,} rows" for table, rows in copied.items()))
 
 
-@cli.command()
-@common_options
-@click.option("--explain", "event_id", type=int, help="Which route an event matched, and why.")
-def routes(config_path: str | None, db_path: str | None, event_id: int | None) -> None:
-    """The alert routes, in order; or how they judged one event."""
-    with _open(config_path, db_path, existing=True, busy_timeout=READ_BUSY_TIMEOUT) as monitor:
-        if event_id is None:
-            for line in describe_routes(monitor.router):
-                click.echo(line)
-            return
-        found = monitor.explain_route(event_id)
-    facts = found.facts
-    click.echo(
-        f"event {event_id}: {facts.kind}, companies {', '.join(facts.companies) or 'none'}, "
-        f"authority {facts.authority or 'none'}, {facts.outlets} outlets, "
-        f"status {facts.status or 'none'} (as they are now)"
-    )
-    for step in found.trace.steps:
-        click.echo(f"  {step}")
-    click.echo(f"routes now send it to: {', '.join(found.trace.destinations) or 'nowhere'}")
-    for row in found.sent_to:
-        error = f" ({row['last_error']})" if row["last_error"] and row["status"] != "sent" else ""
-        click.echo(f"  outbox {row['channel']}: {row['status']}{error}")
-    if not found.sent_to:
-        click.echo("  outbox: it was sent nowhere")
-
-
 @cli.command("check-config")
 @common_options
 def check_config(config_path: str | None, db_path: str | None) -> None:
     """Validate the configuration file and the environment."""
-    path = _config_path(config_path)
+    path = config_path_of(config_path)
     problems: list[str] = []
     config = None
     try:
@@ -439,21 +326,21 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
         else "console (Slack not configured)"
     )
     click.echo(
-        f"{path}: OK — {_count(len(config.companies), 'company', 'companies')}, "
-        f"{_count(len(config.sources), 'source', 'sources')}; alerts go to {channel}"
+        f"{path}: OK — {count(len(config.companies), 'company', 'companies')}, "
+        f"{count(len(config.sources), 'source', 'sources')}; alerts go to {channel}"
     )
     for line in describe_routes(Router(config.routes, default)) if config.routes else ():
         click.echo(line)
     if skipped:
         click.echo(
-            f"warning: {_count(len(skipped), 'X source', 'X sources')} will be skipped: "
+            f"warning: {count(len(skipped), 'X source', 'X sources')} will be skipped: "
             "X_BEARER_TOKEN is not set",
             err=True,
         )
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+cli.add_command(routes)
+cli.add_command(feedback)
 
 
 def main() -> None:

@@ -304,6 +304,9 @@ class Environment(_Model):
 
     slack_bot_token: SecretStr | None = None
     slack_webhook_url: SecretStr | None = None
+    # An app-level token (xapp-…, scope connections:write): Socket Mode, for the feedback
+    # buttons on alerts. Without it, alerts carry no buttons.
+    slack_app_token: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     x_bearer_token: SecretStr | None = None
     x_api_url: str = DEFAULT_X_API_URL
@@ -348,6 +351,7 @@ class Environment(_Model):
         values = (
             self.slack_bot_token,
             self.slack_webhook_url,
+            self.slack_app_token,
             self.x_bearer_token,
             self.smtp_password,
         )
@@ -360,6 +364,7 @@ class Environment(_Model):
 _ENV_NAMES = {
     "SLACK_BOT_TOKEN": "slack_bot_token",
     "SLACK_WEBHOOK_URL": "slack_webhook_url",
+    "SLACK_APP_TOKEN": "slack_app_token",
     "SLACK_API_URL": "slack_api_url",
     "X_BEARER_TOKEN": "x_bearer_token",
     "X_API_URL": "x_api_url",

@@ -241,6 +241,9 @@ class Recorder:
             outlets=story.outlet_count,
             status=story.status,
         )
+        # A story someone muted from an alert raises no alert until the mute expires; its
+        # events are still recorded, for the status and the digest.
+        muted = self.store.story_muted(story_id, iso(now) or "")
         event_id = self.store.insert_event(
             {
                 "story_id": story_id,
@@ -249,7 +252,7 @@ class Recorder:
                 "voice": voice,
                 "created_at": iso(now),
             },
-            self.router.destinations(facts),
+            [] if muted else self.router.destinations(facts),
             iso(now) or "",
         )
         return 0 if event_id is None else 1

@@ -357,11 +357,14 @@ class Daemon:
             for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
         }
         server = None
+        feedback = self.monitor.feedback_listener()
         finished = True
         try:
             if self.listen:
                 server = HealthServer(self.listen, self.metrics, self.readiness, self.scrub)
                 server.start()
+            if feedback is not None:
+                feedback.start()
             if not self._reconcile():
                 self._add_jobs()
                 self.scheduler.start()
@@ -379,6 +382,8 @@ class Daemon:
                 signal.signal(signum, handler)
             if server is not None:
                 server.stop()
+            if feedback is not None:
+                feedback.close()
             if not finished:
                 self._abandon()
             self.lock.release()

@@ -26,6 +26,7 @@ class Alert:
     published_at: datetime | None = None
     created_at: datetime | None = None
     companies: tuple[str, ...] = ()  # display names
+    company_ids: tuple[str, ...] = ()  # the same companies' ids, in the same order
     outlets: tuple[str, ...] = ()  # every outlet that carried the story
     party: str | None = None  # who denies or confirms (display name)
     official: bool = False

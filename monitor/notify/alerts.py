@@ -78,7 +78,8 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
         )
     story = store.story_record(row["story_id"])
     statements = json.loads(story["status_by"] or "[]")
-    companies = tuple(_name(config, c) for c in json.loads(story["companies"]))
+    company_ids = tuple(str(c) for c in json.loads(story["companies"]))
+    companies = tuple(_name(config, c) for c in company_ids)
     outlets: tuple[str, ...] = tuple(json.loads(story["outlets"]))
     if kind in (EventKind.DENIAL, EventKind.CONFIRMATION) and row["item_story_id"]:
         # The denial's own story: who else reported this denial.
@@ -102,6 +103,7 @@ def load_alert(store: Store, config: Config, event_id: int, with_root: bool = Tr
         published_at=parse_iso(row["published_at"]),
         created_at=parse_iso(row["created_at"]),
         companies=companies,
+        company_ids=company_ids,
         outlets=outlets,
         party=_name(config, row["voice"]) or None,
         official=official,

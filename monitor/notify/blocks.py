@@ -7,6 +7,7 @@ text is clipped *before* it is escaped, so a cut never splits an entity or a lin
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -18,6 +19,7 @@ __all__ = [
     "build_blocks",
     "escape",
     "fallback_text",
+    "feedback_actions",
     "safe_link",
     "summary_blocks",
     "summary_text",
@@ -203,6 +205,42 @@ def _spike_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
     if alert.created_at is not None:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _when(alert)}]})
     return blocks
+
+
+# Block Kit: a button's text at most 75 characters, its value 2,000, an actions block 25
+# elements (docs.slack.dev/reference/block-kit/block-elements/button-element).
+BUTTON_TEXT_LIMIT = 75
+NOT_ABOUT_BUTTONS = 3
+
+
+def feedback_actions(alert: Alert) -> dict[str, Any] | None:
+    """The feedback buttons of a claim, denial or confirmation (monitor/feedback.py)."""
+    if alert.kind not in (EventKind.NEW_CLAIM, EventKind.DENIAL, EventKind.CONFIRMATION):
+        return None
+    value = json.dumps({"e": alert.event_id, "i": alert.installation}, separators=(",", ":"))
+    named = list(zip(alert.company_ids, alert.companies, strict=False))[:NOT_ABOUT_BUTTONS]
+    buttons = [(f"Not about {name}", f"not_about:{cid}") for cid, name in named]
+    buttons.append((f"Not a {alert.label.lower()}", "not_stance"))
+    if alert.kind is not EventKind.NEW_CLAIM:
+        buttons.append(("Wrong thread", "wrong_thread"))
+    buttons.append(("Mute story for 24 h", "mute"))
+    return {
+        "type": "actions",
+        "block_id": f"monitor_feedback_{alert.event_id}",
+        "elements": [
+            {
+                "type": "button",
+                "text": {
+                    "type": "plain_text",
+                    "text": clip(_defuse_plain(text), BUTTON_TEXT_LIMIT),
+                    "emoji": False,
+                },
+                "action_id": f"monitor_feedback:{action}",
+                "value": value,
+            }
+            for text, action in buttons
+        ],
+    }
 
 
 def _header(text: str) -> dict[str, Any]:

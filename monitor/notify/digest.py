@@ -54,6 +54,7 @@ class ClaimEntry:
     link: Link
     outlets: int
     statements: tuple[Statement, ...]
+    corrections: tuple[str, ...] = ()  # what people said from the alert's buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,9 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
                     also=max(0, int(answer["outlet_count"]) - 1),
                 )
             )
+        corrections = _corrections(
+            store, names, [claim["id"], *(a["id"] for a in answers)], config.monitor.timezone
+        )
         entries.append(
             ClaimEntry(
                 status=claim["status"] or "reported",
@@ -179,6 +183,7 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
                 link=_link(_first_item(store, claim)),
                 outlets=int(claim["outlet_count"]),
                 statements=tuple(statements),
+                corrections=corrections,
             )
         )
     return Digest(
@@ -201,6 +206,32 @@ def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> 
         day_labels=tuple(day.strftime("%a %d") for day in _days(now, days)),
         daily=_daily(store, config, now, days),
     )
+
+
+_CORRECTION = {
+    "not_stance": "marked not a {stance}",
+    "not_about": "marked not about {company}",
+    "wrong_thread": "a {stance} taken off this claim as the wrong thread",
+    "mute": "muted until {until}",
+}
+
+
+def _corrections(
+    store: Store, names: dict[str, str], story_ids: list[int], timezone: str
+) -> tuple[str, ...]:
+    """'marked not a claim by alice', 'muted until Tue 09:00 by bob': what people said."""
+    lines = []
+    for row in store.feedback_on_stories(story_ids):
+        template = _CORRECTION.get(str(row["action"]))
+        if template is None:
+            continue
+        text = template.format(
+            stance=row["stance"] or "alert",
+            company=names.get(row["company"] or "", row["company"]),
+            until=_when(parse_iso(row["expires_at"]), timezone),
+        )
+        lines.append(f"{text} by {row['user_name'] or row['user_id']}")
+    return tuple(lines)
 
 
 def _days(now: datetime, days: int) -> list[datetime]:

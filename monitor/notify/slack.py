@@ -33,9 +33,11 @@ from ..errors import (
 from ..models import EventKind
 from . import Alert
 from .blocks import (
+    BLOCK_LIMIT,
     build_blocks,
     escape,
     fallback_text,
+    feedback_actions,
     safe_link,
     summary_blocks,
     summary_text,
@@ -168,8 +170,10 @@ class SlackNotifier:
         pace: float = 1.0,
         timeout: int = 15,
         name: str = "slack",
+        feedback: bool = False,
     ) -> None:
         self.name = name  # the outbox's key: `slack`, or a route's `slack:#channel`
+        self.feedback = feedback  # feedback buttons (Socket Mode, SLACK_APP_TOKEN)
         # Only rate limits are retried here: a connection error retried blindly could post
         # twice, so the outbox retries it after checking what Slack already has.
         self.client = WebClient(
@@ -198,7 +202,7 @@ class SlackNotifier:
         kwargs: dict[str, Any] = {
             "channel": thread[0] if thread else self.channel,
             "text": fallback_text(alert),
-            "blocks": build_blocks(alert, threaded=thread is not None),
+            "blocks": self._blocks(alert, threaded=thread is not None),
             "metadata": {
                 "event_type": METADATA_EVENT_TYPE,
                 "event_payload": {
@@ -233,6 +237,11 @@ class SlackNotifier:
             self._update_root(alert.root, thread)
         return f"{response['channel']}:{response['ts']}"
 
+    def _blocks(self, alert: Alert, threaded: bool) -> list[dict[str, Any]]:
+        blocks = build_blocks(alert, threaded)
+        buttons = feedback_actions(alert) if self.feedback else None
+        return [*blocks, buttons] if buttons and len(blocks) < BLOCK_LIMIT else blocks
+
     def send_summary(self, alerts: list[Alert]) -> str:
         """A burst of claims as one message; its ref (marked) stands for each of them."""
         self._wait_for_pace()
@@ -262,7 +271,7 @@ class SlackNotifier:
                 channel=thread[0],
                 ts=thread[1],
                 text=fallback_text(root),
-                blocks=build_blocks(root, threaded=False),
+                blocks=self._blocks(root, threaded=False),
             )
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning(

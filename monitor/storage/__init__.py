@@ -1,7 +1,7 @@
 """The store: every statement monitor runs against its database, behind named methods.
 
 One module per concern (sources, items, stories, events and the outbox, digests, status,
-spikes);
+spikes, feedback);
 `Store` joins them over one connection. No module outside this package writes SQL.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from .base import SCHEMA_VERSION, is_postgres, iso, parse_iso
 from .digests import DigestsStore
 from .events import EventsStore
+from .feedback import FeedbackStore
 from .items import ItemsStore
 from .sources import SourcesStore
 from .spikes import SpikesStore
@@ -29,6 +30,13 @@ __all__ = [
 
 
 class Store(
-    SourcesStore, ItemsStore, StoriesStore, EventsStore, DigestsStore, StatusStore, SpikesStore
+    SourcesStore,
+    ItemsStore,
+    StoriesStore,
+    EventsStore,
+    DigestsStore,
+    StatusStore,
+    SpikesStore,
+    FeedbackStore,
 ):
     """The database. Open one per process; use `transaction()` for each unit of work."""

@@ -49,7 +49,7 @@ class EventsStore(StoreBase):
         """An event with the columns of its item that an alert shows."""
         rows = self._rows(
             """SELECT e.id, e.kind, e.story_id, e.voice, e.created_at, e.source AS event_source,
-                      e.payload, i.title, i.url, i.outlet, i.authority, i.published_at,
+                      e.payload, e.item_id, i.title, i.url, i.outlet, i.authority, i.published_at,
                       i.stance_cue, i.story_id AS item_story_id
                FROM events e LEFT JOIN items i ON i.id = e.item_id WHERE e.id = ?""",
             [event_id],

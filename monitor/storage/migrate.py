@@ -31,10 +31,11 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("outbox", ("id",)),
     ("digests", ("period",)),
     ("spikes", ("id",)),
+    ("feedback", ("id",)),
 )
 BATCH = 1000
 # Ids the target hands out after the copy must come after the copied ones.
-_IDENTITY_TABLES = ("stories", "items", "events", "outbox", "spikes")
+_IDENTITY_TABLES = ("stories", "items", "events", "outbox", "spikes", "feedback")
 
 
 def copy_history(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -150,5 +150,23 @@ MIGRATIONS: dict[int, str] = {
         event_id INTEGER REFERENCES events(id)
     );
     CREATE INDEX spikes_started_at ON spikes(started_at)
+    """,
+    # What people told monitor from the alerts' buttons (monitor/feedback.py): corrections
+    # for the digest and `monitor feedback export`, and mutes, which hold until expires_at.
+    7: """
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        user_name TEXT,
+        action TEXT NOT NULL,             -- not_about | not_stance | wrong_thread | mute
+        company TEXT,                     -- not_about: the company it is not about
+        stance TEXT,                      -- not_stance: the stance it was given
+        event_id INTEGER REFERENCES events(id),
+        story_id INTEGER REFERENCES stories(id),
+        item_id INTEGER REFERENCES items(id),
+        expires_at TEXT                   -- mute: until when
+    );
+    CREATE INDEX feedback_story ON feedback(story_id)
     """,
 }

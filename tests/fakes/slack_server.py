@@ -15,8 +15,9 @@ The token is read from ``Authorization: Bearer ...`` or, failing that, a ``token
 
 Implemented methods: ``auth.test``, ``chat.postMessage``, ``chat.update``, ``chat.getPermalink``,
 ``conversations.history``, ``conversations.replies`` (by conversation ID only, as Slack),
-``conversations.list`` (with the token's scopes checked); anything else answers
-``unknown_method``.
+``conversations.list`` (with the token's scopes checked), ``apps.connections.open`` (with
+the app-level token only: it hands out a URL of the Socket Mode fake, ``socket_mode.py``);
+anything else answers ``unknown_method``.
 An incoming webhook lives at ``webhook_url``. Failures can be injected with ``fail_next``,
 ``set_outage`` and ``drop_response_next``.
 """
@@ -38,6 +39,8 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.socket_mode import FakeSocketMode
 
 __all__ = ["Call", "FakeSlack", "Message"]
 
@@ -195,6 +198,8 @@ def _blocks_param(params: dict[str, Any]) -> list[dict[str, Any]] | None:
         # Block Kit limits (api.slack.com/reference/block-kit/blocks): a header's text at
         # most 150 characters, a section's 3,000; counted here in UTF-16 code units, the
         # stricter reading for emoji.
+        if block.get("type") == "actions":
+            _check_actions(block)
         limit = {"header": 150, "section": 3000}.get(str(block.get("type")))
         text = (
             (block.get("text") or {}).get("text", "") if isinstance(block.get("text"), dict) else ""
@@ -202,6 +207,30 @@ def _blocks_param(params: dict[str, Any]) -> list[dict[str, Any]] | None:
         if limit and len(str(text).encode("utf-16-le")) // 2 > limit:
             raise _ApiError("invalid_blocks")
     return blocks or None
+
+
+def _check_actions(block: dict[str, Any]) -> None:
+    """docs.slack.dev/reference/block-kit/blocks/actions-block: at most 25 elements; a
+    button (block-elements/button-element): text at most 75 characters, value 2,000,
+    action_id 255, and action_ids unique within the block."""
+    elements = block.get("elements")
+    if not isinstance(elements, list) or not 0 < len(elements) <= 25:
+        raise _ApiError("invalid_blocks")
+    seen: set[str] = set()
+    for element in elements:
+        if not isinstance(element, dict) or element.get("type") != "button":
+            continue
+        text = (element.get("text") or {}).get("text", "")
+        action_id = str(element.get("action_id", ""))
+        if (
+            not text
+            or len(text) > 75
+            or len(str(element.get("value", ""))) > 2000
+            or len(action_id) > 255
+            or action_id in seen
+        ):
+            raise _ApiError("invalid_blocks")
+        seen.add(action_id)
 
 
 def _metadata_param(params: dict[str, Any]) -> dict[str, Any] | None:
@@ -323,8 +352,11 @@ class FakeSlack:
         token: str = "xoxb-test",
         channels: dict[str, str] | None = None,
         scopes: frozenset[str] = DEFAULT_SCOPES,
+        app_token: str = "xapp-1-A0APP-test",
     ) -> None:
         self.token = token
+        self.app_token = app_token  # app-level: apps.connections.open takes only this
+        self._socket_mode: FakeSocketMode | None = None
         self.scopes = scopes  # the bot token's OAuth scopes: conversations.list checks them
         self.channels: dict[str, str] = dict(DEFAULT_CHANNELS if channels is None else channels)
         self.team_id = TEAM_ID
@@ -362,7 +394,18 @@ class FakeSlack:
         self._thread.start()
         return self
 
+    @property
+    def socket_mode(self) -> FakeSocketMode:
+        """The Socket Mode end, started at first use."""
+        if self._socket_mode is None:
+            self._socket_mode = FakeSocketMode(TEAM_ID, APP_ID)
+            self._socket_mode.start()
+        return self._socket_mode
+
     def stop(self) -> None:
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+            self._socket_mode = None
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is not None:
@@ -573,6 +616,15 @@ class FakeSlack:
             "conversations.replies": self._replies,
             "conversations.list": self._list,
         }
+        if method == "apps.connections.open":
+            # docs.slack.dev/reference/methods/apps.connections.open: an app-level token.
+            if not token:
+                return _Answer(200, {"ok": False, "error": "not_authed"})
+            if token == self.token:
+                return _Answer(200, {"ok": False, "error": "not_allowed_token_type"})
+            if token != self.app_token:
+                return _Answer(200, {"ok": False, "error": "invalid_auth"})
+            return _Answer(200, {"ok": True, "url": self.socket_mode.open_url()})
         handler = handlers.get(method)
         if handler is None:
             return _Answer(200, {"ok": False, "error": "unknown_method"})
