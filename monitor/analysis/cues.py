@@ -324,12 +324,19 @@ CORPORATE_ACT = _rx(
     r"\bacquires\b|\bacquired\b|\bcompleted\s+(?:its\s+|the\s+)?acquisition",
     # closures and exits: "shuts down all 133 stores", "cuts ties", "will stop sponsoring"
     r"\b(?:shuts?|shutting|closes|closed|closing)\s+(?:down\s+)?(?:\w+\s+){0,3}?(?:stores|plants?|"
-    r"factories|operations|offices|branches|units?)\b|\bcuts?\s+ties\b|\bwill\s+stop\s+\w+ing\b",
+    r"factories|operations|offices|branches|units?|business|production|manufacturing)\b|\bcuts?\s+ties\b|\bwill\s+stop\s+\w+ing\b",
     # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
     r"\blay\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
     r"\b(?:jobs?|roles|positions)\s+(?:to\s+be\s+|are\s+|were\s+|being\s+)?(?:axed|cut|slashed)\b|"
     r"\baxe[sd]?\s+(?:[\w,]+\s+){0,2}?(?:jobs|roles|staff)\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",
+    # money committed: "will invest $5 billion in", "to spend $620 million to set up"
+    r"\b(?:will|to|plans?\s+to|is|are|has\s+agreed\s+to)\s+(?:invest(?:ing)?|spend(?:ing)?|"
+    r"pour(?:ing)?)\s+(?:an?\s+(?:additional|extra|further)\s+)?(?:(?:us|eur|rmb|rs\.?|inr)\s*)?"
+    r"[$€£¥]?\s*\d",
+    # a purchase with its price: "will acquire Whole Foods Market Inc. for $13.7 billion"
+    r"\b(?:will|to|agreed\s+to|agrees\s+to)\s+(?:acquire|buy|purchase)\s+[^.;]{0,60}?\bfor\s+"
+    r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?[$€£¥]\s*\d",
     # a listing set in motion: "files for IPO", "will proceed with an initial public offering"
     r"\bfil(?:es|ed|ing)\s+(?:\w+\s+){0,2}?for\s+(?:an?\s+|its\s+)?(?:\w+\s+)?(?:ipo|initial\s+"
     r"public\s+offering|(?:public\s+|stock\s+market\s+)?listing|flotation)\b|\bproceed\s+with\s+"
