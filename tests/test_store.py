@@ -100,3 +100,32 @@ def test_an_empty_database_file_is_said_to_be_a_new_start(
         Store(path).close()  # a database now: no warning the second time
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 1 and "empty file" in lines[0] and "backup" in lines[0]
+
+
+def test_stories_recorded_before_schema_8_are_found_by_company(tmp_path: Path) -> None:
+    """Schema 8 keeps each story's companies in an indexed table; the stories already in a
+    database when it is upgraded are filled in by the migration itself."""
+    db = tmp_path / "old.db"
+    store = Store(db)
+    with store.transaction():
+        story = store.insert_story(
+            {
+                "kind": "claim",
+                "title": "Ford held talks with Xiaomi",
+                "companies": '["ford", "xiaomi"]',
+                "first_seen": "2026-11-01T00:00:00.000000Z",
+                "last_seen": "2026-11-01T00:00:00.000000Z",
+            },
+            [],
+        )
+        # As a database of schema 7 was: the story, and no rows of the new table.
+        execute(store, "DROP TABLE story_companies")
+        execute(store, "PRAGMA user_version = 7")
+    store.close()
+
+    upgraded = Store(db)
+    found = upgraded.recent_stories("claim", "2026-10-01", ["xiaomi"])
+    assert [s.id for s in found] == [story]
+    assert upgraded.recent_stories("claim", "2026-10-01", ["byd"]) == []
+    assert upgraded._version() == SCHEMA_VERSION
+    upgraded.close()

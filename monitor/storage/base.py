@@ -25,7 +25,7 @@ import sqlite_utils
 
 from ..errors import StoreError
 from . import postgres
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from .schema import DATA_MIGRATIONS, MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,8 @@ class StoreBase:
                 for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         self.conn.execute(postgres.ddl(statement) if self.postgres else statement)
+                if step in DATA_MIGRATIONS:
+                    getattr(self, DATA_MIGRATIONS[step])()
                 if self.postgres:
                     postgres.set_schema_version(self.conn, step)
                 else:

@@ -25,6 +25,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sources", ("name",)),
     ("stories", ("id",)),
     ("story_bands", ("band", "story_id")),
+    ("story_companies", ("story_id", "company")),
     ("items", ("id",)),
     ("mentions", ("item_id", "company")),
     ("events", ("id",)),

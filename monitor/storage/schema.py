@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["DATA_MIGRATIONS", "MIGRATIONS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -169,4 +169,17 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX feedback_story ON feedback(story_id)
     """,
+    # The companies of each story, one row each: a story is found by company through an
+    # index, not by matching the JSON list's text (flat on Postgres as on SQLite). Filled
+    # for the stories already there by `StoriesStore.fill_story_companies`.
+    8: """
+    CREATE TABLE story_companies (
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        company TEXT NOT NULL,
+        PRIMARY KEY (story_id, company)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_companies_company ON story_companies(company, story_id)
+    """,
 }
+# Migrations that also move data, by a store method run in the same transaction.
+DATA_MIGRATIONS: dict[int, str] = {8: "fill_story_companies"}

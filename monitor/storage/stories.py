@@ -64,8 +64,11 @@ class StoriesStore(StoreBase):
         if exact:
             condition, params = "companies = ?", [json.dumps(wanted)]
         else:
-            condition = " OR ".join("companies LIKE ?" for _ in wanted)
-            params = [f'%"{company}"%' for company in wanted]
+            condition = (
+                f"id IN (SELECT story_id FROM story_companies WHERE company IN "
+                f"({in_list(wanted)}))"
+            )
+            params = list(wanted)
         rows = self._write(
             f"""SELECT {_STORY_COLUMNS} FROM stories WHERE kind = ? AND last_seen >= ?
                 AND ({condition}) ORDER BY last_seen DESC, id DESC LIMIT ?""",
@@ -87,7 +90,19 @@ class StoriesStore(StoreBase):
     def insert_story(self, row: dict[str, Any], bands: Sequence[int]) -> int:
         story_id = self._insert("stories", row) or 0
         self.add_story_bands(story_id, bands)
+        self._write_many(
+            "INSERT OR IGNORE INTO story_companies (story_id, company) VALUES (?, ?)",
+            [(story_id, company) for company in json.loads(row.get("companies") or "[]")],
+        )
         return story_id
+
+    def fill_story_companies(self) -> None:
+        """Schema 8: the companies of the stories already recorded, one row each."""
+        rows = self._write("SELECT id, companies FROM stories").fetchall()
+        self._write_many(
+            "INSERT OR IGNORE INTO story_companies (story_id, company) VALUES (?, ?)",
+            [(row[0], company) for row in rows for company in json.loads(row[1] or "[]")],
+        )
 
     def add_story_bands(self, story_id: int, bands: Sequence[int]) -> None:
         self._write_many(
@@ -150,10 +165,11 @@ class StoriesStore(StoreBase):
         """A company's stories seen since a time that answer nothing and are not claims,
         the most widely carried first."""
         return self._rows(
-            """SELECT s.* FROM stories s WHERE s.last_seen >= ? AND s.kind != 'claim'
-               AND s.answers_story_id IS NULL AND s.companies LIKE ?
+            """SELECT s.* FROM stories s JOIN story_companies c ON c.story_id = s.id
+               WHERE c.company = ? AND s.last_seen >= ? AND s.kind != 'claim'
+               AND s.answers_story_id IS NULL
                ORDER BY s.outlet_count DESC, s.last_seen DESC LIMIT ?""",
-            [since, f'%"{company}"%', limit],
+            [company, since, limit],
         )
 
 
