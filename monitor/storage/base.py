@@ -62,6 +62,36 @@ def in_list(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
+class _PooledConnections:
+    """Postgres: what `with store.lock:` means when each thread has a connection of its
+    own. The outermost `with` takes a connection from the pool for this thread, and the
+    last one out gives it back; inside, `store.conn` is that connection. A thread waits
+    on no other, and a connection the server dropped is replaced by the pool."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self._local = threading.local()
+
+    def __enter__(self) -> Any:
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            self._local.conn = self.pool.getconn()
+        self._local.depth = depth + 1
+        return self._local.conn
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.depth -= 1
+        if self._local.depth == 0:
+            conn, self._local.conn = self._local.conn, None
+            self.pool.putconn(conn)
+
+    def current(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            raise RuntimeError("a Postgres connection is used outside `with store.lock`")
+        return conn
+
+
 def driver_errors(target: str | Path) -> tuple[type[Exception], ...]:
     """The exceptions the database driver of a target raises."""
     return postgres.errors() if is_postgres(target) else (sqlite3.Error,)
@@ -78,16 +108,20 @@ class StoreBase:
         self.postgres = is_postgres(target)
         # What logs and `status` may show: a URL without its password.
         self.display = postgres.redact(self.path) if self.postgres else self.path
-        # One connection, shared by the daemon's threads: every use holds this lock.
-        self.lock = threading.RLock()
         self._errors = driver_errors(target)
         if self.postgres:
+            # A pool (psycopg-pool): each thread works on a connection of its own, so a
+            # worker's jobs reach the database side by side, and a connection the server
+            # dropped is replaced rather than failing every later statement.
             try:
-                self.conn: Any = postgres.connect(self.path)
+                self._pool = postgres.pool(self.path)
+                self.lock: Any = _PooledConnections(self._pool)
+                self._migrate()
             except self._errors as exc:
                 raise StoreError(f"cannot open database {self.display}: {exc}") from exc
-            self._migrate()
             return
+        # SQLite: one connection, shared by the daemon's threads: every use holds this lock.
+        self.lock = threading.RLock()
         if self.path != ":memory:" and os.path.isfile(self.path) and not os.path.getsize(self.path):
             # A file truncated to nothing (a failed copy, a full disk at the wrong moment)
             # opens as a new database, with no memory of what was alerted.
@@ -101,7 +135,7 @@ class StoreBase:
                 self.path, timeout=busy_timeout, check_same_thread=False, isolation_level=None
             )
             self.db = sqlite_utils.Database(conn)
-            self.conn = conn
+            self._sqlite = conn
             if self.path != ":memory:":
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -110,15 +144,27 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {_said(exc)}") from exc
 
+    @property
+    def conn(self) -> Any:
+        """This thread's connection: the one SQLite connection, or a pooled one."""
+        if not self.postgres:
+            return self._sqlite
+        return self.lock.current()
+
     def close(self) -> None:
+        if self.postgres:
+            self._pool.close()
+            return
         with self.lock:
-            self.conn.close()
+            self._sqlite.close()
 
     def abandon(self) -> None:
         """Close at once, as the process exits with work in flight: a commit in progress
         may finish (up to a second); any other transaction never commits."""
-        if self.lock.acquire(timeout=1.0):
-            self.conn.close()
+        if self.postgres:
+            self._pool.close(timeout=1.0)
+        elif self.lock.acquire(timeout=1.0):
+            self._sqlite.close()
 
     def queue_workers(self, within: float) -> int:
         """The `monitor worker` processes that sent a heartbeat in the last `within`
@@ -156,9 +202,10 @@ class StoreBase:
         return self._installation
 
     def _version(self) -> int:
-        if self.postgres:
-            return postgres.schema_version(self.conn)
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        with self.lock:
+            if self.postgres:
+                return postgres.schema_version(self.conn)
+            return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
         version = self._version()

@@ -54,6 +54,32 @@ def connect(url: str) -> Any:
     return _psycopg().connect(url, autocommit=True, connect_timeout=10)
 
 
+# Connections a process may hold: one per thread that uses the store (a worker's jobs, the
+# health server, the clock watch); more than that would only wait.
+POOL_SIZE = 16
+
+
+def pool(url: str) -> Any:
+    """A pool of connections in autocommit mode: `StoreBase.transaction` says BEGIN and
+    COMMIT, as on SQLite. A connection returned broken is discarded and replaced."""
+    try:
+        from psycopg_pool import ConnectionPool
+    except ImportError:
+        raise StoreError(
+            "a postgresql:// database needs psycopg-pool: pip install 'monitor[postgres]'"
+        ) from None
+    connections = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=POOL_SIZE,
+        kwargs={"autocommit": True, "connect_timeout": 10},
+        open=False,
+        name="monitor",
+    )
+    connections.open(wait=True, timeout=15)
+    return connections
+
+
 def rows(conn: Any, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     from psycopg.rows import dict_row
 

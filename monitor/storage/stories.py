@@ -65,8 +65,7 @@ class StoriesStore(StoreBase):
             condition, params = "companies = ?", [json.dumps(wanted)]
         else:
             condition = (
-                f"id IN (SELECT story_id FROM story_companies WHERE company IN "
-                f"({in_list(wanted)}))"
+                f"id IN (SELECT story_id FROM story_companies WHERE company IN ({in_list(wanted)}))"
             )
             params = list(wanted)
         rows = self._write(
