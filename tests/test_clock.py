@@ -35,8 +35,16 @@ def test_the_date_sensitive_tests_pass_a_year_from_now() -> None:
     run = subprocess.run(
         # The Postgres half of these modules dates its rows with the same code: once is
         # enough, and it keeps the suite within its time.
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "not postgres"]
-        + DATE_SENSITIVE,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "not postgres",
+            *DATE_SENSITIVE,
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
