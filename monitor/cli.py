@@ -331,6 +331,15 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
     )
     for line in describe_routes(Router(config.routes, default)) if config.routes else ():
         click.echo(line)
+    if env.slack_app_token is not None:
+        if env.slack_bot_token is None:
+            click.echo(
+                "warning: SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: the feedback "
+                "buttons need the bot token (they go on the bot's messages)",
+                err=True,
+            )
+        else:
+            click.echo("feedback buttons: on (Socket Mode, SLACK_APP_TOKEN)")
     if skipped:
         click.echo(
             f"warning: {count(len(skipped), 'X source', 'X sources')} will be skipped: "

@@ -214,12 +214,21 @@ def run_worker(monitor: Monitor, concurrency: int = 4) -> None:
         concurrency,
     )
     stalled_after = monitor.config.monitor.worker_stalled_after.total_seconds()
-    app.run_worker(
-        concurrency=concurrency,
-        wait=True,
-        install_signal_handlers=True,
-        shutdown_graceful_timeout=5.0,
-        update_heartbeat_interval=max(0.5, stalled_after / 3),
-        stalled_worker_timeout=stalled_after,
-    )
+    # Each worker listens for the feedback buttons: Slack hands each press to one of an
+    # app's Socket Mode connections (up to 10), and the database records it once.
+    feedback = monitor.feedback_listener()
+    if feedback is not None:
+        feedback.start()
+    try:
+        app.run_worker(
+            concurrency=concurrency,
+            wait=True,
+            install_signal_handlers=True,
+            shutdown_graceful_timeout=5.0,
+            update_heartbeat_interval=max(0.5, stalled_after / 3),
+            stalled_worker_timeout=stalled_after,
+        )
+    finally:
+        if feedback is not None:
+            feedback.close()
     log.info("monitor worker stopped")

@@ -260,3 +260,18 @@ def test_a_bot_token_given_as_app_token_is_one_clear_error(
     assert any("not_allowed_token_type" in e and "SLACK_APP_TOKEN" in e for e in errors), errors
     assert not listener.connected
     assert team_slack.token not in caplog.text
+
+
+def test_check_config_says_whether_the_buttons_are_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[[companies]]\nid = "ford"\nname = "Ford"\n', encoding="utf-8")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0APP-test")
+    alone = CliRunner().invoke(cli, ["check-config", "--config", str(config)])
+    assert alone.exit_code == 0 and "buttons need the bot token" in alone.output
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    both = CliRunner().invoke(cli, ["check-config", "--config", str(config)])
+    assert "feedback buttons: on" in both.output and "xapp-" not in both.output
