@@ -249,34 +249,37 @@ class Daemon:
                 due = states[source.name].next_poll_at if source.name in states else None
                 start = now + timedelta(seconds=index * gap)
                 self._add_poll_job(source, max(start, due) if due else start)
-        self.scheduler.add_job(
-            self.deliver,
-            "interval",
-            id="deliver",
-            name="deliver alerts",
-            seconds=DELIVERY_EVERY.total_seconds(),
-            next_run_time=now + timedelta(seconds=1),
-            replace_existing=True,
+        # The periodic work besides polls: (job, id, name, every, first run, jitter).
+        periodic = (
+            (self.deliver, "deliver", "deliver alerts", DELIVERY_EVERY, timedelta(seconds=1), 0),
+            (
+                self.prune,
+                "retention",
+                "prune old items",
+                RETENTION_EVERY,
+                timedelta(minutes=10),
+                600,
+            ),
+            (
+                self.check_spikes,
+                "spikes",
+                "check mention volume",
+                SPIKES_EVERY,
+                timedelta(minutes=1),
+                0,
+            ),
         )
-        self.scheduler.add_job(
-            self.prune,
-            "interval",
-            id="retention",
-            name="prune old items",
-            seconds=RETENTION_EVERY.total_seconds(),
-            jitter=600,
-            next_run_time=now + timedelta(minutes=10),
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            self.check_spikes,
-            "interval",
-            id="spikes",
-            name="check mention volume",
-            seconds=SPIKES_EVERY.total_seconds(),
-            next_run_time=now + timedelta(minutes=1),
-            replace_existing=True,
-        )
+        for job, job_id, name, every, first, jitter in periodic:
+            self.scheduler.add_job(
+                job,
+                "interval",
+                id=job_id,
+                name=name,
+                seconds=every.total_seconds(),
+                jitter=jitter or None,
+                next_run_time=now + first,
+                replace_existing=True,
+            )
         from .notify.mail import add_digest_jobs
 
         # Weekly cron + retry after an outage; a send in flight is work a stop waits for.

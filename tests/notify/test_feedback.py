@@ -101,10 +101,11 @@ def message_about(slack: FakeSlack, words: str) -> Message:
     return next(m for m in slack.messages if words in (m.text or ""))
 
 
+Listening = tuple[Monitor, Newsroom, FeedbackListener, list[datetime]]
+
+
 @pytest.fixture
-def listening(
-    httpserver: HTTPServer, team_slack: FakeSlack, db_path: Path
-) -> Iterator[tuple[Monitor, Newsroom, FeedbackListener, list[datetime]]]:
+def listening(httpserver: HTTPServer, team_slack: FakeSlack, db_path: Path) -> Iterator[Listening]:
     clock = [NOW]
     monitor, room = make_monitor(httpserver, team_slack, db_path, clock)
     listener = monitor.feedback_listener()
@@ -127,7 +128,7 @@ def press(slack: FakeSlack, message: Message, action: str) -> None:
 
 
 def test_mute_holds_for_24_hours_and_then_expires(
-    listening: tuple[Monitor, Newsroom, FeedbackListener, list[datetime]],
+    listening: Listening,
     team_slack: FakeSlack,
 ) -> None:
     monitor, room, _, clock = listening
@@ -157,7 +158,7 @@ def test_mute_holds_for_24_hours_and_then_expires(
 
 
 def test_corrections_are_stored_shown_in_the_digest_and_exported(
-    listening: tuple[Monitor, Newsroom, FeedbackListener, list[datetime]],
+    listening: Listening,
     team_slack: FakeSlack,
     db_path: Path,
     tmp_path: Path,
@@ -199,7 +200,7 @@ def test_corrections_are_stored_shown_in_the_digest_and_exported(
 
 
 def test_wrong_thread_takes_the_denial_off_its_claim(
-    listening: tuple[Monitor, Newsroom, FeedbackListener, list[datetime]],
+    listening: Listening,
     team_slack: FakeSlack,
 ) -> None:
     monitor, room, _, clock = listening
