@@ -228,14 +228,16 @@ DENIAL_NEGATED = _rx(
     r"cutting|selling|closing|leaving|exiting|building|entering|raising|buying|acquiring|"
     r"investing|moving|shifting|relocating|abandoning|scrapping|killing|ending|cancell?ing|"
     r"delaying|dropping|discontinuing|pulling\s+out|walking\s+away|in\s+the\s+works|"
-    r"on\s+the\s+table|on\s+the\s+agenda|for\s+sale|happening|going\s+anywhere)\b|"
+    r"on\s+the\s+table|on\s+the\s+agenda|for\s+sale|on\s+the\s+market|happening|"
+    r"going\s+anywhere)\b|"
     r"\b(?:not|never)\b[^.;]{0,30}?\bin\s+(?:\w+\s+)?(?:talks|negotiations|discussions)\b|"
     r"\b(?:will|would|does|do)\s*(?:not|n't)\s+(?:suspend|sell|close|exit|leave|cut|abandon|"
     r"scrap|cancel|delay|pull\s+out|shut|quit|withdraw|move|relocate)\b",
     # there is no such thing: "there is no project", "no such plan", "nothing has changed"
     r"\bthere(?:'s|’s|\s+is|\s+are|\s+was|\s+were|\s+has\s+been|\s+have\s+been)\s+no\b|"
     r"\bno\s+such\s+(?:thing|plans?|product|project|deal|meeting)\b|\bnothing\s+(?:has\s+)?"
-    r"changed\b|\bnothing\s+to\s+(?:it|the\s+reports?)\b|并无|並無|并未|並未",
+    r"changed\b|\bnothing\s+to\s+(?:it|the\s+reports?)\b|并无|並無|并未|並未|"
+    r"(?:根本|压根|壓根|真|完全)(?:就)?(?:没有|沒有)(?:这回事|這回事)?",
     # has never done it: "has not held talks", "never approached", "has not been approached"
     r"\b(?:has|have|had)\s*(?:not|n't|never)\s+(?:held|had|been\s+in|engaged\s+in|entered|"
     r"discussed|approached|met|signed|decided|received|offered|looked\s+into|invested|"
@@ -324,9 +326,11 @@ CORPORATE_ACT = _rx(
     r"\bacquires\b|\bacquired\b|\bcompleted\s+(?:its\s+|the\s+)?acquisition",
     # closures and exits: "shuts down all 133 stores", "cuts ties", "will stop sponsoring"
     r"\b(?:shuts?|shutting|closes|closed|closing)\s+(?:down\s+)?(?:\w+\s+){0,3}?(?:stores|plants?|"
-    r"factories|operations|offices|branches|units?|business|production|manufacturing)\b|\bcuts?\s+ties\b|\bwill\s+stop\s+\w+ing\b",
+    r"factories|operations|offices|branches|units?|business|production|manufacturing)\b|"
+    r"\b(?:ends?|ended|ceases?|ceased|to\s+cease)\s+(?:the\s+|its\s+|all\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:production|operations|manufacturing)\b|\bcuts?\s+ties\b|\bwill\s+stop\s+\w+ing\b",
     # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
-    r"\blay\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
+    r"\blays?\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
     r"\b(?:jobs?|roles|positions)\s+(?:to\s+be\s+|are\s+|were\s+|being\s+)?(?:axed|cut|slashed)\b|"
     r"\baxe[sd]?\s+(?:[\w,]+\s+){0,2}?(?:jobs|roles|staff)\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",

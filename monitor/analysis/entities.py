@@ -220,6 +220,9 @@ _CORPORATE_AFTER = re.compile(
     r"(?:\s+(?:also|on\s+[A-Z]\w+|today|yesterday|last\s+week))?\s+"
     r"(?i:(?:has\s+(?:so\s+far\s+|also\s+|now\s+)?|have\s+|had\s+|is\s+expected\s+to\s+)?"
     r"(?:said|says|states|stated|told|announc(?:e|ed|es)|confirm(?:s|ed)|den(?:ies|ied)|"
+    r"call(?:s|ed)\s+the|respond(?:s|ed)|agrees|launch(?:es|ed)|enter(?:s|ed)|claimed|"
+    r"is\s+(?:also\s+)?(?:interested|unaware)|was\s+reported|has\s+yet\s+to|"
+    r"to\s+(?:close|open|sell|buy|acquire|exit|shut)|subsidiary|(?:gross\s+|net\s+)?profit|"
     r"declin(?:es|ed)|refused|plans|planned|reportedly|agreed|acquired|bought|expects|"
     r"warn(?:s|ed)|reports|reported|posts|posted|projects|named|hires|eliminat(?:es|ed)|"
     r"admit(?:s|ted)|clarifi(?:es|ed)|reiterat(?:es|ed)|makes\s+no\s+comments?|growth|sales|"
@@ -233,18 +236,29 @@ _CORPORATE_AFTER = re.compile(
 
 
 def _acts_as_company(text: str, start: int, end: int) -> bool:
-    """A company's name that is an ordinary word, used where only an organisation fits."""
+    """A company's name that is an ordinary word, used where only an organisation fits.
+    After another capitalised word it is more likely a person's surname ("Lonzo Ball
+    said", "Bruno Mars announced"): then only its context words can tell."""
+    before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
+    if before and before.group(1)[:1].isupper() and not _OPENS_SENTENCE_BEFORE.search(
+        text[: start - len(before.group(0))]
+    ):
+        return False
     return bool(
         _CORPORATE_AFTER.match(text[end : end + 40])
         or _CORPORATE_BEFORE.search(text[max(0, start - 40) : start])
     )
 
 
+_OPENS_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\"“(\[—–-])\s*$")
+
+
 _CORPORATE_BEFORE = re.compile(
     r"(?:\b(?:shares|stake|takeover|acquisition|merger|bid|stance|representatives?|"
     r"spokes(?:man|woman|person)|staff|workers|employees|investors|rumou?rs\s+surface)\s+"
     r"(?:in|of|at|with|for|on)|\b(?:sues|sued|suing|acquiring|acquire|buying|"
-    r"reached\s+out\s+to))\s+$",
+    r"reached\s+out\s+to|spokespeople\s+for|(?:negotiations|talks)\s+between|rival|"
+    r"(?:lawsuit|suit|complaint)\b[^.;]{0,30}?\bagainst))\s+$",
     re.I,
 )
 
