@@ -52,7 +52,8 @@ STOPWORDS = frozenset(
     exclusive update updated breaking just also more most very so if while which who what
     when where how why all any some such other own same only under again once here
     s t don't doesn't isn't aren't wasn't weren't hasn't haven't didn't won't
-    allegedly apparently currently earlier last week month today yesterday too""".split()
+    allegedly apparently currently earlier last week month today yesterday too
+    potential potentially possible possibly likely suggest suggests suggested""".split()
 )
 # The outlets that carry a report: a second outlet relaying it names another one, so
 # they say nothing about what the story is ("Bloomberg News reports", "Wall Street
@@ -96,6 +97,7 @@ _CONCEPT_WORDS = {
     "trims trimmed",
     "job": "job jobs workforce positions roles employees staff workers",
     "invest": "invest invests invested investing investment investments",
+    "deal": "deal deals agreement agreements pact pacts accord",
     "leader": "ceo ceos chief replace replaces replaced replacing replacement successor succession "
     "fire fired oust ousted resign resigns resigned",
     "pause": "pause pauses paused suspend suspends suspended freeze freezes froze halt halts "
@@ -169,6 +171,11 @@ _PHRASE_CONCEPT = {
     "electric vehicles": " ev ",
     "electric vehicle": " ev ",
     "joint venture": " partner ",
+    # "holding talks" is talking, not a pause ("put on hold")
+    "holding talks": " talks ",
+    "hold talks": " talks ",
+    "holds talks": " talks ",
+    "held talks": " talks ",
     # layoffs are cut jobs, however they are written
     "lay off": " cut jobs ",
     "lays off": " cut jobs ",
@@ -181,6 +188,7 @@ _PHRASE_CONCEPT = {
     "pushes back": " delay ",
     "push back": " delay ",
 }
+_POSSESSIVE = re.compile(r"['’]s?$")
 _DROP_PHRASES = re.compile("|".join(rf"\b{re.escape(p)}\b" for p in _PHRASE_CONCEPT))
 
 
@@ -190,6 +198,7 @@ def normalise(text: str) -> str:
 
 
 def _stem(word: str) -> str:
+    word = _POSSESSIVE.sub("", word)  # "china's" is China
     if word in _SYNONYMS:
         return _SYNONYMS[word]
     for suffix in ("ing", "ed"):  # "replacing" → "replace" → its concept
