@@ -240,8 +240,10 @@ def _acts_as_company(text: str, start: int, end: int) -> bool:
     After another capitalised word it is more likely a person's surname ("Lonzo Ball
     said", "Bruno Mars announced"): then only its context words can tell."""
     before = _WORD_BEFORE.search(text[max(0, start - 30) : start])
-    if before and before.group(1)[:1].isupper() and not _OPENS_SENTENCE_BEFORE.search(
-        text[: start - len(before.group(0))]
+    if (
+        before
+        and before.group(1)[:1].isupper()
+        and not _OPENS_SENTENCE_BEFORE.search(text[: start - len(before.group(0))])
     ):
         return False
     return bool(
