@@ -332,6 +332,8 @@ CORPORATE_ACT = _rx(
     # job cuts: "to lay off", "jobs to go", "is reducing its workforce"
     r"\blays?\s*off\b|\blaid\s+off\b|\blaying\s+off\b|\bjobs\s+to\s+go\b|"
     r"\b(?:jobs?|roles|positions)\s+(?:to\s+be\s+|are\s+|were\s+|being\s+)?(?:axed|cut|slashed)\b|"
+    r"\breduc(?:e|es|ing|ed)\s+(?:the\s+size\s+of\s+)?(?:our|its|their|the)\s+(?:\w+\s+)?"
+    r"(?:team|teams|workforce|headcount|staff)\b|\b(?:headcount|workforce|staff|job)\s+reductions?\b|"
     r"\baxe[sd]?\s+(?:[\w,]+\s+){0,2}?(?:jobs|roles|staff)\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",
     # money committed: "will invest $5 billion in", "to spend $620 million to set up"

@@ -161,6 +161,10 @@ class EntityMatcher:
                     alias.case_sensitive
                     and found != alias.text
                     and not (found.isupper() and (shouting or not alias.needs_context))
+                    # "NEXT has confirmed": a name set in capitals, acting as a company
+                    and not (
+                        found.isupper() and alias.is_name and _acts_as_company(text, start, end)
+                    )
                 ):
                     continue
                 rules = self._rules[alias.company]
@@ -223,6 +227,12 @@ _CORPORATE_AFTER = re.compile(
     r"call(?:s|ed)\s+the|respond(?:s|ed)|agrees|launch(?:es|ed)|enter(?:s|ed)|claimed|"
     r"is\s+(?:also\s+)?(?:interested|unaware)|was\s+reported|has\s+yet\s+to|"
     r"to\s+(?:close|open|sell|buy|acquire|exit|shut)|subsidiary|(?:gross\s+|net\s+)?profit|"
+    r"(?:is|was)\s+in\s+talks|did\s+not\s+immediately|may\s+be\s+(?:considering|planning)|"
+    r"(?:has\s+)?(?:lowered|raised|reduced|cut|rejected|disputed)\s+(?:its\s+|the\s+)?"
+    r"(?:prices?|fines?|forecast|outlook|guidance|claims?|report)|disagrees|forecasts|fined|"
+    r"president|chairman|decision|factory|plant|(?:last\s+|latest\s+)?earnings|buyout|"
+    r"anticipates|pr\s+(?:manager|team|chief|director)|"
+    r"(?:consolidated\s+)?operating\s+profit|net\s+(?:profit|loss|income)|"
     r"declin(?:es|ed)|refused|plans|planned|reportedly|agreed|acquired|bought|expects|"
     r"warn(?:s|ed)|reports|reported|posts|posted|projects|named|hires|eliminat(?:es|ed)|"
     r"admit(?:s|ted)|clarifi(?:es|ed)|reiterat(?:es|ed)|makes\s+no\s+comments?|growth|sales|"
@@ -260,6 +270,7 @@ _CORPORATE_BEFORE = re.compile(
     r"spokes(?:man|woman|person)|staff|workers|employees|investors|rumou?rs\s+surface)\s+"
     r"(?:in|of|at|with|for|on)|\b(?:sues|sued|suing|acquiring|acquire|buying|"
     r"reached\s+out\s+to|spokespeople\s+for|(?:negotiations|talks)\s+between|rival|"
+    r"(?:japan|china|korea|germany|france|britain|india|taiwan|america)['’]s|"
     r"(?:lawsuit|suit|complaint)\b[^.;]{0,30}?\bagainst))\s+$",
     re.I,
 )

@@ -33,6 +33,12 @@ REWRITE_CONTAINMENT = 0.5  # a claim reworded by another outlet: its headline's 
 MIN_OVERLAP = 0.15  # ... or, naming the same counterpart or action, at least a few of them
 MIN_SHARED = 2  # ... and never on one word alone (a short headline's "buy" is not a claim)
 LINK_CONTAINMENT = 0.3  # a denial that says what it denies: its headline's words
+# Words that say what kind of thing happens, not to what: two claims that share only these
+# ("weighs the sale of a unit") are two events unless most of their words agree.
+GENERIC = ACTIONS | concepts(
+    "weighs unit units business businesses company firm stake stakes deal operations "
+    "division group plan plans year move"
+)
 
 
 class StoryIndex(Protocol):
@@ -71,7 +77,7 @@ class StoryMatcher:
         story = self._duplicate_of(analysis, kind, party, index.stories_by_bands(bands, since))
         if story is None and kind == Stance.CLAIM:
             story = self._rewrite_of(
-                analysis, index.recent_stories("claim", since, analysis.companies, exact=True)
+                analysis, index.recent_stories("claim", since, analysis.companies)
             )
         answers = None
         if kind in ("denial", "confirmation"):
@@ -104,7 +110,11 @@ class StoryMatcher:
         "Perplexity", "Mexico") with nothing that sets the two apart."""
         best, best_score = None, 0.0
         for story in candidates:
-            if set(story.companies) != set(analysis.companies):
+            ours, their_companies = set(analysis.companies), set(story.companies)
+            # One report may name a party another leaves out ("Arm to launch its own chip"
+            # and "... with Meta as its first customer"): then most words must agree.
+            partly = ours != their_companies and (ours < their_companies or their_companies < ours)
+            if ours != their_companies and not partly:
                 continue
             theirs = _topic(story, analysis)
             their_names = _names_of(story, analysis)
@@ -117,10 +127,13 @@ class StoryMatcher:
             shared_name = analysis.names & their_names
             shared_action = analysis.topic & theirs & ACTIONS
             shared = len(analysis.topic & theirs)
+            specific = (analysis.topic & theirs) - GENERIC
             if (
                 score < MIN_OVERLAP
                 or shared < MIN_SHARED
                 or (score < REWRITE_CONTAINMENT and not (shared_name or shared_action))
+                or (score < REWRITE_CONTAINMENT and not (shared_name or specific))
+                or (partly and (score < REWRITE_CONTAINMENT or not specific))
             ):
                 continue
             if score >= best_score:
