@@ -101,7 +101,8 @@ def build_notifiers(
     else the console."""
     if env.slack_bot_token is not None or env.slack_webhook_url is not None:
         # slack-sdk is imported only where it is used: `status` starts faster.
-        from .notify.slack import SlackNotifier, SlackWebhookNotifier
+        from .notify.slack import SlackNotifier
+        from .notify.slack_webhook import SlackWebhookNotifier
     if env.slack_bot_token is not None:
         return {
             "slack": SlackNotifier(

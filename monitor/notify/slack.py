@@ -22,7 +22,6 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryState
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.webhook import WebhookClient
 
 from ..errors import (
     DeliveryError,
@@ -45,7 +44,6 @@ from .blocks import (
 
 __all__ = [
     "SlackNotifier",
-    "SlackWebhookNotifier",
     "build_blocks",
     "escape",
     "fallback_text",
@@ -382,64 +380,3 @@ SUMMARY_MARK = "#summary"
 def _split_ref(ref: str) -> tuple[str, str]:
     channel, _, ts = ref.partition(":")
     return channel, ts.partition("#")[0]
-
-
-class SlackWebhookNotifier:
-    """The simpler mode: an incoming webhook. No threads, so a denial quotes its claim."""
-
-    name = "slack"
-
-    def __init__(self, url: str, timeout: int = 15) -> None:
-        self.client = WebhookClient(
-            url=url,
-            timeout=timeout,
-            retry_handlers=[ShortRateLimitRetryHandler(max_retry_count=2)],
-        )
-
-    def send(self, alert: Alert, thread_ref: str | None) -> str:
-        try:
-            response = self.client.send(
-                text=fallback_text(alert),
-                blocks=build_blocks(alert, threaded=False),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except (SlackClientError, OSError) as exc:
-            raise UncertainDeliveryError(f"Slack webhook: {type(exc).__name__}") from exc
-        if response.status_code == 200:
-            return f"webhook:{alert.event_id}"
-        # Slack answers a short error code ("no_service", "invalid_token"); anything else
-        # is not kept, since a proxy could echo the webhook URL, which is the secret.
-        code = (response.body or "").strip()
-        body = code if re.fullmatch(r"[a-z_]{1,40}", code) else ""
-        if response.status_code in (400, 403, 404, 410):
-            raise PermanentDeliveryError(
-                f"Slack webhook answered {response.status_code} {body} (check SLACK_WEBHOOK_URL)"
-            )
-        raise TransientDeliveryError(
-            f"Slack webhook answered {response.status_code}",
-            retry_after=_retry_after(response.headers),
-        )
-
-    def send_summary(self, alerts: list[Alert]) -> str:
-        """A burst of claims as one message (no threads here: replies quote their claim)."""
-        try:
-            response = self.client.send(
-                text=summary_text(alerts),
-                blocks=summary_blocks(alerts),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except (SlackClientError, OSError) as exc:
-            raise UncertainDeliveryError(f"Slack webhook: {type(exc).__name__}") from exc
-        if response.status_code != 200:
-            raise TransientDeliveryError(
-                f"Slack webhook answered {response.status_code}",
-                retry_after=_retry_after(response.headers),
-            )
-        return f"webhook:{alerts[0].event_id}{SUMMARY_MARK}"
-
-    def find(
-        self, alert: Alert, thread_ref: str | None, since: datetime | None = None
-    ) -> str | None:
-        return None  # a webhook cannot read the channel back: at-least-once only

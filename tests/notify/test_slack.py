@@ -15,7 +15,8 @@ from monitor.config import Environment
 from monitor.models import EventKind
 from monitor.notify import Alert
 from monitor.notify.blocks import HEADER_LIMIT, SECTION_LIMIT, build_blocks, escape
-from monitor.notify.slack import SlackNotifier, SlackWebhookNotifier
+from monitor.notify.slack import SlackNotifier
+from monitor.notify.slack_webhook import SlackWebhookNotifier
 from tests.conftest import make_config, rss
 from tests.fakes.slack_server import FakeSlack
 from tests.notify.stories import serve_feeds
