@@ -309,7 +309,7 @@ ANNOUNCEMENT = _rx(
 CORPORATE_ACT = _rx(
     r"\b(?:acquires|acquired|acquiring|agree[sd]?\s+to\s+(?:buy|acquire|sell|merge)|"
     r"to\s+(?:buy|acquire)|will\s+(?:buy|acquire)|buys|bought|cuts?|cutting|to\s+cut|"
-    r"will\s+cut|slash(?:es|ed|ing)?|lays?\s+off|laying\s+off|laid\s+off|(?:is|are)\s+closing|"
+    r"will\s+cut|reduc(?:e|es|ing)|will\s+reduce|slash(?:es|ed|ing)?|lays?\s+off|laying\s+off|laid\s+off|(?:is|are)\s+closing|"
     r"to\s+close|to\s+eliminate|eliminat(?:es|ing))\s+(?:[\w$€£%,.-]+\s+){0,4}?(?:jobs|"
     r"positions|roles|workers|employees|staff|people|stores|plants?|factories|stake|rival|"
     r"company|firm|maker|business|unit|operations|workforce|\w+\s+for\s+[$€£])|"
@@ -334,6 +334,7 @@ CORPORATE_ACT = _rx(
     r"\b(?:jobs?|roles|positions)\s+(?:to\s+be\s+|are\s+|were\s+|being\s+)?(?:axed|cut|slashed)\b|"
     r"\breduc(?:e|es|ing|ed)\s+(?:the\s+size\s+of\s+)?(?:our|its|their|the)\s+(?:\w+\s+)?"
     r"(?:team|teams|workforce|headcount|staff)\b|\b(?:headcount|workforce|staff|job)\s+reductions?\b|"
+    r"\bjob\s+losses\b|\bloss\s+of\s+(?:about\s+|some\s+|around\s+)?(?:[\d,]+\s+)?jobs\b|"
     r"\baxe[sd]?\s+(?:[\w,]+\s+){0,2}?(?:jobs|roles|staff)\b|"
     r"\breducing\s+its\s+(?:\w+\s+)?workforce",
     # money committed: "will invest $5 billion in", "to spend $620 million to set up"
