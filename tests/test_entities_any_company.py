@@ -116,3 +116,12 @@ def test_a_context_alias_wins_over_the_same_word_as_the_name() -> None:
     assert found("Mars recalls Snickers bars in the UK") == ["mars"]
     assert found("With this clearance secured, Mars has confirmed the deal") == ["mars"]
     assert found("the planet Mars has confirmed nothing") == []
+
+
+def test_one_name_read_by_two_aliases_is_one_mention() -> None:
+    """"Nvidia" and "NVIDIA" both read "Nvidia's": one mention, so that blanking the
+    companies out of a headline leaves its other words whole ("tests", not "sts")."""
+    nvidia = Company(id="nvidia", name="Nvidia", aliases=("NVIDIA",))
+    analyzer = Analyzer([nvidia, Company(id="samsung", name="Samsung")])
+    found = analyzer.entities.find("Samsung denies it is failing Nvidia's tests for HBM chips")
+    assert [m.company for m in found] == ["samsung", "nvidia"]

@@ -135,6 +135,12 @@ class Analyzer:
 
 
 def _blank(text: str, mentions: Sequence[Mention]) -> str:
-    for mention in reversed(mentions):
+    """The text with each mention blanked, from the end so that earlier offsets hold; a
+    span that overlaps one already blanked is skipped."""
+    limit = len(text)
+    for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
+        if mention.end > limit:
+            continue
         text = text[: mention.start] + " " + text[mention.end :]
+        limit = mention.start
     return text

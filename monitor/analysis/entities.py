@@ -196,6 +196,8 @@ class EntityMatcher:
                         context[alias.company] = _in_context(rules, text, start, end)
                     if not acting and not context[alias.company]:
                         continue
+                if any(m.company == alias.company and m.start == start for m in mentions[-2:]):
+                    continue  # one name, two aliases that read it ("Nvidia", "NVIDIA")
                 mentions.append(Mention(alias.company, found, start, end))
         return mentions
 
