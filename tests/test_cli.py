@@ -14,7 +14,19 @@ from pytest_httpserver import HTTPServer
 from monitor.storage import Store
 from tests.conftest import ROOT
 
-COMMANDS = ["run", "poll", "demo", "classify", "digest", "status", "sources", "check-config"]
+COMMANDS = [
+    "run",
+    "poll",
+    "demo",
+    "classify",
+    "digest",
+    "status",
+    "sources",
+    "check-config",
+    "routes",
+    "worker",
+    "train",
+]
 
 
 def monitor(
@@ -174,3 +186,11 @@ def test_poll_exit_code_tells_a_cron_job_what_happened(
     result = monitor(*args, *(["--strict"] if strict else []))
     assert result.returncode == code, result.stdout + result.stderr
     assert "1 sources failed" in result.stdout
+
+
+def test_feedback_commands_have_help_and_a_readme_entry() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for sub in ("list", "export"):
+        result = monitor("feedback", sub, "--help")
+        assert result.returncode == 0 and "--config" in result.stdout
+        assert f"monitor feedback {sub}" in readme

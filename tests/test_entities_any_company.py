@@ -119,7 +119,7 @@ def test_a_context_alias_wins_over_the_same_word_as_the_name() -> None:
 
 
 def test_one_name_read_by_two_aliases_is_one_mention() -> None:
-    """"Nvidia" and "NVIDIA" both read "Nvidia's": one mention, so that blanking the
+    """ "Nvidia" and "NVIDIA" both read "Nvidia's": one mention, so that blanking the
     companies out of a headline leaves its other words whole ("tests", not "sts")."""
     nvidia = Company(id="nvidia", name="Nvidia", aliases=("NVIDIA",))
     analyzer = Analyzer([nvidia, Company(id="samsung", name="Samsung")])
