@@ -23,6 +23,7 @@ from monitor.analysis.stories import StoryMatcher
 from monitor.classify import classify_lines
 from monitor.events import Recorder
 from monitor.models import ItemData
+from monitor.routing import Router
 from monitor.sources.common import plain_text
 from monitor.storage import Store
 
@@ -67,7 +68,7 @@ def _pipeline(items: list[ItemData]) -> dict[str, float]:
     spent = {"analyse": 0.0, "place": 0.0, "record": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "analysis.db")
-        recorder = Recorder(store, ["console"], config.monitor.alert_window)
+        recorder = Recorder(store, Router((), ["console"]), config.monitor.alert_window)
         now = datetime.now(UTC)
         with store.transaction("benchmark"):
             for item in items:

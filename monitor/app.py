@@ -17,7 +17,7 @@ from .models import PollResult, utcnow
 from .notify import Notifier
 from .notify.console import ConsoleNotifier
 from .notify.outbox import Delivery, Outbox
-from .routing import EventFacts, Router, RouteTrace, apprise_variable, route_kind
+from .routing import EventFacts, Router, RouteTrace, apprise_variable, source_facts, story_facts
 from .sources import SourceContext
 from .storage import Store
 
@@ -245,7 +245,7 @@ class Monitor:
         from .feedback import FeedbackDesk
         from .notify.slack_feedback import FeedbackListener
 
-        desk = FeedbackDesk(self.store, {c.id: c.name for c in self.config.companies}, self.clock)
+        desk = FeedbackDesk(self.store, self.config.company_names(), self.clock)
         return FeedbackListener(
             self.env.slack_app_token.get_secret_value(),
             self.env.slack_bot_token.get_secret_value(),
@@ -261,7 +261,7 @@ class Monitor:
         from .spikes import SpikeRules, SpikeWatch
 
         rules = SpikeRules(settings.multiple, settings.min_mentions_hour, settings.min_mentions_day)
-        names = {c.id: c.name for c in self.config.companies}
+        names = self.config.company_names()
         watch = SpikeWatch(self.store, self.router, rules, names)
         return watch.check(self.clock(), list(names))
 
@@ -271,22 +271,12 @@ class Monitor:
         event = self.store.event_with_item(event_id)
         if event is None:
             raise ConfigError(f"no event {event_id} in this database")
-        kind = route_kind(event["kind"])
         if event["story_id"] is None:  # a source's health
             source = next((s for s in self.config.sources if s.name == event["event_source"]), None)
-            facts = EventFacts(
-                kind=kind,
-                companies=(source.company,) if source and source.company else (),
-                authority=source.authority if source else None,
-            )
+            facts = source_facts(event["kind"], source)
         else:
-            story = self.store.story(event["story_id"])
-            facts = EventFacts(
-                kind=kind,
-                companies=story.companies,
-                authority=event["authority"],
-                outlets=story.outlet_count,
-                status=story.status,
+            facts = story_facts(
+                event["kind"], self.store.story(event["story_id"]), event["authority"]
             )
         return RouteExplanation(
             event_id, facts, self.router.explain(facts), self.store.outbox_rows_of_event(event_id)

@@ -309,10 +309,10 @@ def check_config(config_path: str | None, db_path: str | None) -> None:
     if problems:
         raise ConfigError(problems)
     assert config is not None and env is not None
-    from .app import build_destinations
+    from .app import build_destinations, build_notifiers
     from .sources import SourceContext, skip_reason
 
-    default = ["slack"] if env.slack_bot_token or env.slack_webhook_url else ["console"]
+    default = list(build_notifiers(config, env))  # the destination alerts go to by default
     _, unreachable = build_destinations(config, env, default)
     if unreachable:
         raise ConfigError([f"{path}: routes: {problem}" for problem in unreachable])

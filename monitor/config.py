@@ -281,6 +281,10 @@ class Config(_Model):
     def company(self, company_id: str) -> Company:
         return next(c for c in self.companies if c.id == company_id)
 
+    def company_names(self) -> dict[str, str]:
+        """Each company's display name, by id."""
+        return {c.id: c.name for c in self.companies}
+
     def source(self, name: str) -> Source:
         for source in self.sources:
             if source.name == name:

@@ -32,6 +32,7 @@ from .config import DEFAULT_CONFIG_PATH, Company, load_config
 from .eval import load_set, real_companies
 from .events import Recorder
 from .models import ItemData
+from .routing import Router
 from .storage import Store
 
 __all__ = ["ClusterScores", "score_clusters"]
@@ -65,7 +66,7 @@ def score_clusters(
     story_of: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "clusters.db")
-        recorder = Recorder(store, [], timedelta(hours=48))
+        recorder = Recorder(store, Router((), []), timedelta(hours=48))
         for number, row in enumerate(rows):
             url = row["url"]
             item = ItemData(

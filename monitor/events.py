@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from .analysis.stories import Placement
 from .analysis.text import signature_to_bytes
 from .models import Analysis, EventKind, ItemData
-from .routing import EventFacts, Router, route_kind
+from .routing import Router, story_facts
 from .storage import Store, StoryRow, iso
 
 __all__ = ["SPREADING_OUTLETS", "Recorded", "Recorder", "claim_status", "is_fresh", "outlet_of"]
@@ -67,10 +67,9 @@ def claim_status(statements: list[tuple[str, str, bool]], outlets: int) -> str:
 
 
 class Recorder:
-    def __init__(self, store: Store, router: Router | list[str], alert_window: timedelta) -> None:
+    def __init__(self, store: Store, router: Router, alert_window: timedelta) -> None:
         self.store = store
-        # A plain list of channels: every event goes to each (no routes).
-        self.router = router if isinstance(router, Router) else Router((), router)
+        self.router = router
         self.alert_window = alert_window
 
     def record(
@@ -233,14 +232,7 @@ class Recorder:
         voice: str | None,
         now: datetime,
     ) -> int:
-        story = self.store.story(story_id)
-        facts = EventFacts(
-            kind=route_kind(kind),
-            companies=story.companies,
-            authority=item.authority.value,
-            outlets=story.outlet_count,
-            status=story.status,
-        )
+        facts = story_facts(kind, self.store.story(story_id), item.authority.value)
         # A story someone muted from an alert raises no alert until the mute expires; its
         # events are still recorded, for the status and the digest.
         muted = self.store.story_muted(story_id, iso(now) or "")

@@ -30,7 +30,7 @@ from .models import (
     SourceState,
     utcnow,
 )
-from .routing import EventFacts, Router, route_kind
+from .routing import Router, source_facts
 from .sources import SourceContext, build_request, parse_response, skip_reason
 from .sources.x import rate_limited_until as x_rate_limited_until
 from .storage import Store, iso
@@ -61,7 +61,7 @@ class Pipeline:
         store: Store,
         fetcher: Fetcher,
         context: SourceContext,
-        router: Router | list[str],
+        router: Router,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.config = config
@@ -376,13 +376,7 @@ class Pipeline:
                     }
                 ),
             },
-            self.recorder.router.destinations(
-                EventFacts(
-                    kind=route_kind(kind),
-                    companies=(source.company,) if source.company else (),
-                    authority=source.authority,
-                )
-            ),
+            self.recorder.router.destinations(source_facts(kind, source)),
             iso(now) or "",
         )
         return 0 if event_id is None else 1

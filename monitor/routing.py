@@ -20,11 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import EventKind
+
+if TYPE_CHECKING:
+    from .config import Source
+    from .storage import StoryRow
 
 __all__ = [
     "ROUTE_KINDS",
@@ -35,6 +39,8 @@ __all__ = [
     "apprise_variable",
     "describe_routes",
     "route_kind",
+    "source_facts",
+    "story_facts",
 ]
 
 RouteKind = Literal[
@@ -123,6 +129,29 @@ class EventFacts:
     authority: str | None = None  # of the item that raised the event
     outlets: int = 0  # outlets that carried the story
     status: str | None = None  # the claim's status
+
+
+def story_facts(kind: EventKind | str, story: StoryRow, authority: str | None) -> EventFacts:
+    """The facts of an event of a story (a claim, its spreading, an answer filed under
+    it); `authority`: of the item that raised it."""
+    return EventFacts(
+        kind=route_kind(kind),
+        companies=story.companies,
+        authority=authority,
+        outlets=story.outlet_count,
+        status=story.status,
+    )
+
+
+def source_facts(kind: EventKind | str, source: Source | None) -> EventFacts:
+    """The facts of a source's health event (the source may be gone from the config)."""
+    if source is None:
+        return EventFacts(kind=route_kind(kind))
+    return EventFacts(
+        kind=route_kind(kind),
+        companies=(source.company,) if source.company else (),
+        authority=source.authority,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,14 +142,10 @@ def _first_item(store: Store, story: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _names(config: Config) -> dict[str, str]:
-    return {c.id: c.name for c in config.companies}
-
-
 def build_digest(store: Store, config: Config, now: datetime, days: int = 7) -> Digest:
     """Everything the digest shows about the `days` before `now`."""
     since = iso(now - timedelta(days=days))
-    names = _names(config)
+    names = config.company_names()
     claims = store.claims_active_since(since)
     shown_stories = {c["id"] for c in claims}
     entries = []
