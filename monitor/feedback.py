@@ -25,13 +25,14 @@ from typing import Any
 
 from .events import claim_status
 from .models import utcnow
+from .notify.blocks import FEEDBACK_ACTION
 from .storage import Store, iso
 
 __all__ = ["ACTION_PREFIX", "MUTE_FOR", "FeedbackDesk", "Press", "export_rows", "parse_presses"]
 
 log = logging.getLogger(__name__)
 
-ACTION_PREFIX = "monitor_feedback"  # action_id = monitor_feedback:<action>[:<company>]
+ACTION_PREFIX = FEEDBACK_ACTION  # action_id = monitor_feedback:<action>[:<company>]
 ACTIONS = ("not_about", "not_stance", "wrong_thread", "mute")
 MUTE_FOR = timedelta(hours=24)
 

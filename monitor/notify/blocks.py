@@ -186,10 +186,7 @@ def _health_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
         lines.append(f"*Error* {escape(clip(alert.error, 500))}")
     if alert.kind is EventKind.SOURCE_UNHEALTHY:
         lines.append("_Polled less often until it answers again; see `monitor status`._")
-    blocks = [_header(f"{icon} {alert.label}: {alert.source}"), _section("\n".join(lines))]
-    if alert.created_at is not None:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _when(alert)}]})
-    return blocks
+    return _titled(f"{icon} {alert.label}: {alert.source}", lines, alert)
 
 
 def _spike_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
@@ -201,7 +198,13 @@ def _spike_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
     if alert.outlets:
         shown = ", ".join(escape(clip(o, 80)) for o in alert.outlets[:OUTLETS_SHOWN])
         lines.append(f"Most from: {shown}")
-    blocks = [_header(f"{icon} Spike · {who}"), _section("\n".join(lines))]
+    return _titled(f"{icon} Spike · {who}", lines, alert)
+
+
+def _titled(title: str, lines: list[str], alert: Alert) -> list[dict[str, Any]]:
+    """A header, one section of lines, and when it happened: the shape of the alerts
+    about no single article (a source's health, a spike)."""
+    blocks = [_header(title), _section("\n".join(lines))]
     if alert.created_at is not None:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _when(alert)}]})
     return blocks
@@ -211,6 +214,8 @@ def _spike_blocks(alert: Alert, icon: str) -> list[dict[str, Any]]:
 # elements (docs.slack.dev/reference/block-kit/block-elements/button-element).
 BUTTON_TEXT_LIMIT = 75
 NOT_ABOUT_BUTTONS = 3
+# A button's action_id is FEEDBACK_ACTION:<action>[:<company>] (monitor/feedback.py reads it).
+FEEDBACK_ACTION = "monitor_feedback"
 
 
 def feedback_actions(alert: Alert) -> dict[str, Any] | None:
@@ -226,7 +231,7 @@ def feedback_actions(alert: Alert) -> dict[str, Any] | None:
     buttons.append(("Mute story for 24 h", "mute"))
     return {
         "type": "actions",
-        "block_id": f"monitor_feedback_{alert.event_id}",
+        "block_id": f"{FEEDBACK_ACTION}_{alert.event_id}",
         "elements": [
             {
                 "type": "button",
@@ -235,7 +240,7 @@ def feedback_actions(alert: Alert) -> dict[str, Any] | None:
                     "text": clip(_defuse_plain(text), BUTTON_TEXT_LIMIT),
                     "emoji": False,
                 },
-                "action_id": f"monitor_feedback:{action}",
+                "action_id": f"{FEEDBACK_ACTION}:{action}",
                 "value": value,
             }
             for text, action in buttons
